@@ -1,0 +1,188 @@
+import { ConfigurationError } from '../errors.js';
+
+export type DialectName = 'sqlite' | 'postgres' | 'mysql';
+
+export interface PoolSettings {
+  readonly min: number;
+  readonly max: number;
+  /** Seconds an idle connection stays open. */
+  readonly idleTimeout: number;
+  /** Seconds to wait for a new connection (and for a free one in the pool). */
+  readonly connectTimeout: number;
+}
+
+/** One named connection, parsed from a URL or a `{ engine, credentials }` object. */
+export interface ConnectionSettings {
+  readonly dialect: DialectName;
+  /** SQLite: the file path or ':memory:'. */
+  readonly path: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+  readonly pool: PoolSettings;
+  /** Extra options: SQLite pragmas, driver flags. */
+  readonly options: Readonly<Record<string, string>>;
+}
+
+export interface ConnectionCredentials {
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  /** SQLite file path or ':memory:'. */
+  file_path?: string;
+  minsize?: number;
+  maxsize?: number;
+  [option: string]: string | number | boolean | undefined;
+}
+
+/** Tortoise's long form: `{ engine: 'postgres', credentials: { host, … } }`. */
+export interface ConnectionObject {
+  engine: DialectName | string;
+  credentials: ConnectionCredentials;
+}
+
+const SCHEMES: Record<string, DialectName> = {
+  sqlite: 'sqlite',
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  asyncpg: 'postgres',
+  psycopg: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+};
+
+const DEFAULT_PORTS: Record<DialectName, number> = { sqlite: 0, postgres: 5432, mysql: 3306 };
+
+const POOL_KEYS: Record<string, keyof PoolSettings> = {
+  minsize: 'min',
+  min_size: 'min',
+  maxsize: 'max',
+  max_size: 'max',
+  pool_size: 'max',
+  idle_timeout: 'idleTimeout',
+  connect_timeout: 'connectTimeout',
+};
+
+function poolFrom(dialect: DialectName, raw: Record<string, string>, where: string): PoolSettings {
+  const pool: Record<keyof PoolSettings, number> = {
+    min: 1,
+    max: dialect === 'sqlite' ? 1 : 10,
+    idleTimeout: 60,
+    connectTimeout: 10,
+  };
+  for (const [key, value] of Object.entries(raw)) {
+    const target = POOL_KEYS[key];
+    if (target === undefined) continue;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) {
+      throw new ConfigurationError(`${where}: '${key}' must be a non-negative number, got '${value}'.`);
+    }
+    pool[target] = n;
+  }
+  if (pool.max < 1) throw new ConfigurationError(`${where}: the pool's maxsize must be at least 1, got ${pool.max}.`);
+  if (pool.min > pool.max) pool.min = pool.max;
+  return pool;
+}
+
+function withoutPoolKeys(raw: Record<string, string>): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) if (!(key in POOL_KEYS)) options[key] = value;
+  return options;
+}
+
+function dialectOf(scheme: string, where: string): DialectName {
+  const dialect = SCHEMES[scheme.toLowerCase()];
+  if (dialect === undefined) {
+    throw new ConfigurationError(
+      `${where}: unknown database scheme '${scheme}'. Use one of: sqlite://, postgres://, mysql:// (e.g. 'sqlite://db.sqlite3').`,
+    );
+  }
+  return dialect;
+}
+
+/** Parses `sqlite://path`, `sqlite://:memory:`, `postgres://user:pw@host:port/db?maxsize=10`, `mysql://…`. */
+export function parseDbUrl(url: string, connectionName = 'default'): ConnectionSettings {
+  const where = `connection '${connectionName}'`;
+  const match = /^([a-z0-9+]+):\/\/(.*)$/i.exec(url);
+  if (match === null) {
+    throw new ConfigurationError(
+      `${where}: '${url}' is not a database URL. Write it as scheme://…, e.g. 'sqlite://db.sqlite3' or 'postgres://user@127.0.0.1:5432/app'.`,
+    );
+  }
+  const dialect = dialectOf(match[1]!, where);
+  const rest = match[2]!;
+  if (dialect === 'sqlite') {
+    const [path = '', query = ''] = rest.split('?', 2);
+    if (path === '') {
+      throw new ConfigurationError(`${where}: the SQLite URL '${url}' has no file path. Use 'sqlite://db.sqlite3' or 'sqlite://:memory:'.`);
+    }
+    const raw = Object.fromEntries(new URLSearchParams(query));
+    return {
+      dialect,
+      path: decodeURIComponent(path),
+      host: '',
+      port: 0,
+      user: '',
+      password: '',
+      database: '',
+      pool: poolFrom(dialect, raw, where),
+      options: withoutPoolKeys(raw),
+    };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(`db://${rest}`);
+  } catch (cause) {
+    throw new ConfigurationError(`${where}: cannot parse the database URL '${url}'.`, { cause });
+  }
+  const raw = Object.fromEntries(parsed.searchParams);
+  return {
+    dialect,
+    path: '',
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port === '' ? DEFAULT_PORTS[dialect] : Number(parsed.port),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+    pool: poolFrom(dialect, raw, where),
+    options: withoutPoolKeys(raw),
+  };
+}
+
+/** Accepts either form of a connection entry in `config.connections`. */
+export function connectionSettings(entry: string | ConnectionObject, connectionName: string): ConnectionSettings {
+  if (typeof entry === 'string') return parseDbUrl(entry, connectionName);
+  const where = `connection '${connectionName}'`;
+  if (typeof entry !== 'object' || entry === null || typeof entry.engine !== 'string') {
+    throw new ConfigurationError(
+      `${where}: expected a URL string or { engine, credentials }, got ${JSON.stringify(entry)}.`,
+    );
+  }
+  const engine = entry.engine.split('.').pop()!;
+  const dialect = dialectOf(engine, where);
+  const creds = entry.credentials ?? {};
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(creds)) {
+    if (value !== undefined && !['host', 'port', 'user', 'password', 'database', 'file_path'].includes(key)) {
+      raw[key] = String(value);
+    }
+  }
+  if (dialect === 'sqlite' && !creds.file_path) {
+    throw new ConfigurationError(`${where}: SQLite credentials need file_path (a path or ':memory:').`);
+  }
+  return {
+    dialect,
+    path: creds.file_path ?? '',
+    host: creds.host ?? '127.0.0.1',
+    port: creds.port ?? DEFAULT_PORTS[dialect],
+    user: creds.user ?? '',
+    password: creds.password ?? '',
+    database: creds.database ?? '',
+    pool: poolFrom(dialect, raw, where),
+    options: withoutPoolKeys(raw),
+  };
+}

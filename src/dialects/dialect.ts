@@ -1,0 +1,42 @@
+import type { SqlCompiler } from '../sql/compiler.js';
+import type { DriverPool } from '../execution/driver.js';
+import type { ConnectionSettings } from '../config/db-url.js';
+
+/** What a backend can do; code outside dialects/ asks these instead of comparing names. */
+export interface Capabilities {
+  /** INSERT … RETURNING works (PostgreSQL, SQLite ≥ 3.35, MariaDB ≥ 10.5). */
+  readonly insertReturning: boolean;
+  /** SELECT … FOR UPDATE exists. */
+  readonly selectForUpdate: boolean;
+  /** Upsert needs the conflict target columns (ON CONFLICT (…)); MySQL's ON DUPLICATE KEY does not. */
+  readonly upsertNeedsTarget: boolean;
+  /** An upsert (ON CONFLICT / ON DUPLICATE KEY UPDATE) can return the affected rows' keys. */
+  readonly upsertReturning: boolean;
+  /** Savepoints inside transactions. */
+  readonly savepoints: boolean;
+}
+
+/**
+ * How a backend wants values handed to its driver and how the driver hands them back.
+ * Field codecs call these, so no field needs to know which backend it runs on.
+ */
+export interface ValueConventions {
+  encodeBoolean(value: boolean): unknown;
+  encodeDatetime(value: Date): unknown;
+  decodeDatetime(raw: unknown): Date;
+  encodeBigInt(value: bigint): unknown;
+  encodeJson(value: unknown): unknown;
+  decodeJson(raw: unknown): unknown;
+  encodeDecimal(value: string): unknown;
+  /** Microsecond count for TimeDeltaField columns. */
+  encodeInt64(value: number): unknown;
+}
+
+export interface Dialect {
+  /** For messages and logs only; never branch on it outside dialects/. */
+  readonly name: 'sqlite' | 'postgres' | 'mysql';
+  readonly compiler: SqlCompiler;
+  readonly capabilities: Capabilities;
+  readonly values: ValueConventions;
+  createPool(settings: ConnectionSettings, connectionName: string): DriverPool;
+}

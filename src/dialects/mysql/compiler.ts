@@ -1,0 +1,115 @@
+import type {
+  ColumnDef,
+  ColumnType,
+  CreateTableNode,
+  DatePartNode,
+  ExplainNode,
+  InsertNode,
+} from '../../sql/ast.js';
+import { quoteWith, SqlCompiler } from '../../sql/compiler.js';
+
+/** The largest LIMIT MySQL accepts: its documented way to say "no limit" before an OFFSET. */
+const NO_LIMIT = '18446744073709551615';
+
+export class MysqlCompiler extends SqlCompiler {
+  quoteIdent(name: string): string {
+    return quoteWith('`', name);
+  }
+
+  placeholder(): string {
+    return '?';
+  }
+
+  columnType(type: ColumnType, _def: ColumnDef): string {
+    switch (type.type) {
+      case 'int':
+        return 'INT';
+      case 'bigint':
+        return 'BIGINT';
+      case 'smallint':
+        return 'SMALLINT';
+      case 'float':
+        return 'DOUBLE';
+      case 'boolean':
+        return 'BOOL';
+      case 'text':
+        return 'LONGTEXT';
+      case 'json':
+        return 'JSON';
+      case 'binary':
+        return 'LONGBLOB';
+      case 'uuid':
+        return 'CHAR(36)';
+      case 'datetime':
+        return 'DATETIME(6)';
+      case 'date':
+        return 'DATE';
+      case 'time':
+        return 'TIME(6)';
+      case 'timedelta':
+        return 'BIGINT';
+      case 'varchar':
+        return `VARCHAR(${type.length})`;
+      case 'decimal':
+        return `DECIMAL(${type.digits},${type.places})`;
+    }
+  }
+
+  protected override autoIncrement(col: ColumnDef): string {
+    return col.autoIncrement ? ' AUTO_INCREMENT' : '';
+  }
+
+  /** MySQL string literals treat backslash as an escape, so it is doubled too. */
+  override quoteString(value: string): string {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  }
+
+  protected override columnComment(col: ColumnDef): string {
+    return col.comment === undefined ? '' : ` COMMENT ${this.quoteString(col.comment)}`;
+  }
+
+  /** A binary collation makes `=` and LIKE case-sensitive, as on the other backends. */
+  protected override tableSuffix(node: CreateTableNode): string {
+    const comment = node.comment === undefined ? '' : ` COMMENT=${this.quoteString(node.comment)}`;
+    return ` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin${comment}`;
+  }
+
+  protected override textCast(sql: string): string {
+    return `CAST(${sql} AS CHAR)`;
+  }
+
+  protected override datePart(node: DatePartNode, params: unknown[]): string {
+    const expr = this.expr(node.expr, params);
+    if (node.part === 'week') return `WEEK(${expr}, 3)`;
+    return `EXTRACT(${node.part.toUpperCase()} FROM ${expr})`;
+  }
+
+  protected override limitOffset(limit: number | undefined, offset: number | undefined, params: unknown[]): string {
+    if (limit === undefined && offset !== undefined) return ` LIMIT ${NO_LIMIT} OFFSET ${this.param(offset, params)}`;
+    return super.limitOffset(limit, offset, params);
+  }
+
+  protected override insert(node: InsertNode, params: unknown[]): string {
+    const sql = super.insert(node, params);
+    return node.onConflict?.action === 'ignore' ? sql.replace(/^INSERT /, 'INSERT IGNORE ') : sql;
+  }
+
+  protected override insertDefaultValues(): string {
+    return '() VALUES ()';
+  }
+
+  protected override onConflict(node: InsertNode): string {
+    const conflict = node.onConflict;
+    if (conflict === undefined || conflict.action === 'ignore') return '';
+    const set = conflict.update.map((c) => `${this.quoteIdent(c)} = VALUES(${this.quoteIdent(c)})`).join(', ');
+    return ` ON DUPLICATE KEY UPDATE ${set}`;
+  }
+
+  protected override explain(node: ExplainNode, params: unknown[]): string {
+    return `EXPLAIN FORMAT=JSON ${this.select(node.statement, params)}`;
+  }
+
+  protected override transaction(node: Parameters<SqlCompiler['transaction']>[0]): string {
+    return node.action === 'begin' ? 'START TRANSACTION' : super.transaction(node);
+  }
+}

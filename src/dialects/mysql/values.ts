@@ -1,0 +1,13 @@
+import type { ValueConventions } from '../dialect.js';
+
+/** mysql2 is set to read DATETIME as UTC and BIGINT/DECIMAL as strings; booleans are TINYINT(1). */
+export const mysqlValues: ValueConventions = {
+  encodeBoolean: (value) => (value ? 1 : 0),
+  encodeDatetime: (value) => value,
+  decodeDatetime: (raw) => (raw instanceof Date ? raw : new Date(`${String(raw).replace(' ', 'T')}Z`)),
+  encodeBigInt: (value) => value.toString(),
+  encodeJson: (value) => JSON.stringify(value),
+  decodeJson: (raw) => (typeof raw === 'string' ? JSON.parse(raw) : raw),
+  encodeDecimal: (value) => value,
+  encodeInt64: (value) => value,
+};

@@ -1,0 +1,86 @@
+import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr } from '../../sql/ast.js';
+import { quoteWith, SqlCompiler } from '../../sql/compiler.js';
+
+const SERIAL: Partial<Record<ColumnType['type'], string>> = {
+  int: 'SERIAL',
+  bigint: 'BIGSERIAL',
+  smallint: 'SMALLSERIAL',
+};
+
+/** A column definition with no auto-increment, for casts. */
+const PLAIN_COLUMN: ColumnDef = {
+  name: '',
+  type: { type: 'int' },
+  nullable: true,
+  primaryKey: false,
+  autoIncrement: false,
+  unique: false,
+  default: undefined,
+  comment: undefined,
+};
+
+export class PostgresCompiler extends SqlCompiler {
+  quoteIdent(name: string): string {
+    return quoteWith('"', name);
+  }
+
+  placeholder(index: number): string {
+    return `$${index}`;
+  }
+
+  columnType(type: ColumnType, def: ColumnDef): string {
+    if (def.autoIncrement) return SERIAL[type.type] ?? 'SERIAL';
+    switch (type.type) {
+      case 'int':
+        return 'INT';
+      case 'bigint':
+        return 'BIGINT';
+      case 'smallint':
+        return 'SMALLINT';
+      case 'float':
+        return 'DOUBLE PRECISION';
+      case 'boolean':
+        return 'BOOL';
+      case 'text':
+        return 'TEXT';
+      case 'json':
+        return 'JSONB';
+      case 'binary':
+        return 'BYTEA';
+      case 'uuid':
+        return 'UUID';
+      case 'datetime':
+        return 'TIMESTAMPTZ';
+      case 'date':
+        return 'DATE';
+      case 'time':
+        return 'TIME';
+      case 'timedelta':
+        return 'BIGINT';
+      case 'varchar':
+        return `VARCHAR(${type.length})`;
+      case 'decimal':
+        return `DECIMAL(${type.digits},${type.places})`;
+    }
+  }
+
+  protected override typed(expr: Expr, type: ColumnType, params: unknown[]): string {
+    return `CAST(${this.expr(expr, params)} AS ${this.columnType(type, PLAIN_COLUMN)})`;
+  }
+
+  protected override datePart(node: DatePartNode, params: unknown[]): string {
+    const expr = this.expr(node.expr, params);
+    switch (node.part) {
+      case 'second':
+        return `FLOOR(EXTRACT(SECOND FROM ${expr}))`;
+      case 'microsecond':
+        return `(CAST(EXTRACT(MICROSECONDS FROM ${expr}) AS BIGINT) % 1000000)`;
+      default:
+        return `EXTRACT(${node.part.toUpperCase()} FROM ${expr})`;
+    }
+  }
+
+  protected override explain(node: ExplainNode, params: unknown[]): string {
+    return `EXPLAIN (FORMAT JSON, VERBOSE) ${this.select(node.statement, params)}`;
+  }
+}

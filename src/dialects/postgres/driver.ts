@@ -1,0 +1,79 @@
+import postgres from 'postgres';
+import type { ConnectionSettings } from '../../config/db-url.js';
+import type { DedicatedConnection, DriverPool, WriteResult } from '../../execution/driver.js';
+import { translatePostgresError } from './errors.js';
+
+type Sql = postgres.Sql<Record<string, never>>;
+type Params = postgres.ParameterOrJSON<never>[];
+
+/** Keep DATE and TIME as the server's text so they round-trip without a timezone shift. */
+const textual = (oid: number) => ({ to: oid, from: [oid], serialize: (x: unknown) => String(x), parse: (x: string) => x });
+
+async function runRows(sql: Sql, text: string, params: readonly unknown[]): Promise<unknown[][]> {
+  try {
+    return (await sql.unsafe(text, params as Params, { prepare: true }).values()) as unknown[][];
+  } catch (error) {
+    throw translatePostgresError(error, text);
+  }
+}
+
+async function runWrite(sql: Sql, text: string, params: readonly unknown[]): Promise<WriteResult> {
+  try {
+    const result = await sql.unsafe(text, params as Params, { prepare: true });
+    return { affected: result.count, insertId: undefined };
+  } catch (error) {
+    throw translatePostgresError(error, text);
+  }
+}
+
+/** A postgres.js pool: it pipelines concurrent queries and prepares each statement once per connection. */
+export class PostgresPool implements DriverPool {
+  private readonly sql: Sql;
+
+  constructor(settings: ConnectionSettings, _connectionName: string) {
+    this.sql = postgres({
+      host: settings.host,
+      port: settings.port,
+      user: settings.user || 'postgres',
+      password: settings.password,
+      database: settings.database || 'postgres',
+      max: settings.pool.max,
+      idle_timeout: settings.pool.idleTimeout,
+      connect_timeout: settings.pool.connectTimeout,
+      onnotice: () => {},
+      connection: { TimeZone: 'UTC', ...settings.options },
+      types: {
+        bigint: postgres.BigInt,
+        date: textual(1082),
+        time: textual(1083),
+      },
+    }) as unknown as Sql;
+  }
+
+  rows(text: string, params: readonly unknown[]): Promise<unknown[][]> {
+    return runRows(this.sql, text, params);
+  }
+
+  write(text: string, params: readonly unknown[]): Promise<WriteResult> {
+    return runWrite(this.sql, text, params);
+  }
+
+  async acquire(): Promise<DedicatedConnection> {
+    let reserved: postgres.ReservedSql;
+    try {
+      reserved = await this.sql.reserve();
+    } catch (error) {
+      throw translatePostgresError(error, 'reserve connection');
+    }
+    const sql = reserved as unknown as Sql;
+    return {
+      rows: (text, params) => runRows(sql, text, params),
+      write: (text, params) => runWrite(sql, text, params),
+      release: () => reserved.release(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,12 @@
+import { IntegrityError, OperationalError } from '../../errors.js';
+
+/** Maps a postgres.js error to the Terrapin hierarchy by SQLSTATE class, keeping it as `cause`. */
+export function translatePostgresError(error: unknown, sql: string): Error {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && code.startsWith('23')) {
+    const detail = (error as { detail?: string }).detail;
+    return new IntegrityError(`${message}${detail ? ` (${detail})` : ''}`, { cause: error, sql });
+  }
+  return new OperationalError(`PostgreSQL: ${message}`, { cause: error, sql });
+}

@@ -1,0 +1,133 @@
+import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, LikeNode, LockOptions } from '../../sql/ast.js';
+import { LIKE_ESCAPE, likePattern, quoteWith, SqlCompiler } from '../../sql/compiler.js';
+
+/** GLOB is SQLite's case-sensitive matcher; its metacharacters are escaped by bracketing. */
+function globPattern(value: string, mode: LikeNode['mode']): string {
+  const escaped = value.replace(/[*?[]/g, (ch) => `[${ch}]`);
+  switch (mode) {
+    case 'exact':
+      return escaped;
+    case 'contains':
+      return `*${escaped}*`;
+    case 'startsWith':
+      return `${escaped}*`;
+    case 'endsWith':
+      return `*${escaped}`;
+  }
+}
+
+const STRFTIME: Record<DatePartNode['part'], string> = {
+  year: '%Y',
+  quarter: '%m',
+  month: '%m',
+  week: '%V',
+  day: '%d',
+  hour: '%H',
+  minute: '%M',
+  second: '%S',
+  microsecond: '%f',
+};
+
+export class SqliteCompiler extends SqlCompiler {
+  quoteIdent(name: string): string {
+    return quoteWith('"', name);
+  }
+
+  placeholder(): string {
+    return '?';
+  }
+
+  columnType(type: ColumnType, def: ColumnDef): string {
+    if (def.autoIncrement) return 'INTEGER';
+    switch (type.type) {
+      case 'int':
+        return 'INT';
+      case 'bigint':
+        return 'BIGINT';
+      case 'smallint':
+        return 'SMALLINT';
+      case 'float':
+        return 'REAL';
+      case 'boolean':
+        return 'INT';
+      case 'text':
+      case 'json':
+        return 'TEXT';
+      case 'binary':
+        return 'BLOB';
+      case 'uuid':
+        return 'CHAR(36)';
+      case 'datetime':
+        return 'TIMESTAMP';
+      case 'date':
+        return 'DATE';
+      case 'time':
+        return 'TIME';
+      case 'timedelta':
+        return 'BIGINT';
+      case 'varchar':
+        return `VARCHAR(${type.length})`;
+      case 'decimal':
+        // Text keeps every digit; NUMERIC affinity would round past 15 significant digits.
+        return 'VARCHAR(40)';
+    }
+  }
+
+  protected override autoIncrement(col: ColumnDef): string {
+    return col.autoIncrement ? ' AUTOINCREMENT' : '';
+  }
+
+  protected override booleanLiteral(value: boolean): string {
+    return value ? '1' : '0';
+  }
+
+  protected override textCast(sql: string): string {
+    return `CAST(${sql} AS TEXT)`;
+  }
+
+  /** SQLite's UPPER folds ASCII only; the driver registers a Unicode-aware one. */
+  protected override upper(sql: string): string {
+    return `terrapin_upper(${sql})`;
+  }
+
+  protected override like(node: LikeNode, params: unknown[]): string {
+    const target = this.textCast(this.expr(node.expr, params));
+    if (node.caseInsensitive) {
+      const pattern = likePattern(node.value, node.mode);
+      return `${this.upper(target)} LIKE ${this.upper(this.param(pattern, params))} ESCAPE '${LIKE_ESCAPE}'`;
+    }
+    return `${target} GLOB ${this.param(globPattern(node.value, node.mode), params)}`;
+  }
+
+  protected override decimalValue(expr: Expr, params: unknown[]): string {
+    return `CAST(${this.expr(expr, params)} AS REAL)`;
+  }
+
+  protected override datePart(node: DatePartNode, params: unknown[]): string {
+    const expr = this.expr(node.expr, params);
+    // A bare TIME value has no date; strftime needs one to parse it.
+    const source = node.storage === 'time' ? `'2000-01-01 ' || ${expr}` : expr;
+    const text = `strftime('${STRFTIME[node.part]}', ${source})`;
+    if (node.part === 'quarter') return `((CAST(${text} AS INTEGER) + 2) / 3)`;
+    if (node.part === 'microsecond') return `(CAST(ROUND(${text} * 1000000) AS INTEGER) % 1000000)`;
+    return `CAST(${text} AS INTEGER)`;
+  }
+
+  protected override limitOffset(limit: number | undefined, offset: number | undefined, params: unknown[]): string {
+    if (limit === undefined && offset !== undefined) return ` LIMIT -1 OFFSET ${this.param(offset, params)}`;
+    return super.limitOffset(limit, offset, params);
+  }
+
+  /** SQLite locks the whole database on write; there is no row lock to take. */
+  protected override lock(_lock: LockOptions): string {
+    return '';
+  }
+
+  protected override explain(node: ExplainNode, params: unknown[]): string {
+    return `EXPLAIN QUERY PLAN ${this.select(node.statement, params)}`;
+  }
+
+  protected override transaction(node: Parameters<SqlCompiler['transaction']>[0]): string {
+    return node.action === 'begin' ? 'BEGIN IMMEDIATE' : super.transaction(node);
+  }
+}

@@ -1,0 +1,124 @@
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { ConfigurationError } from '../../errors.js';
+import type { ConnectionSettings } from '../../config/db-url.js';
+import type { DedicatedConnection, DriverPool, RowsOptions, WriteResult } from '../../execution/driver.js';
+import { translateSqliteError } from './errors.js';
+
+const PRAGMA_NAME = /^[a-z_]+$/;
+const PRAGMA_VALUE = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * One better-sqlite3 connection per named connection (SQLite has one writer anyway).
+ * A transaction takes the connection exclusively: other callers wait until it is released,
+ * so their statements never land inside somebody else's transaction.
+ */
+export class SqlitePool implements DriverPool {
+  private readonly db: Database.Database;
+  private readonly rowStatements = new Map<string, Statement>();
+  private readonly bigintStatements = new Map<string, Statement>();
+  private readonly writeStatements = new Map<string, Statement>();
+  private holder: DedicatedConnection | undefined;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(settings: ConnectionSettings, connectionName: string) {
+    try {
+      this.db = new Database(settings.path);
+    } catch (cause) {
+      throw new ConfigurationError(
+        `connection '${connectionName}': cannot open the SQLite database '${settings.path}': ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    const pragmas: Record<string, string> = {
+      foreign_keys: 'ON',
+      busy_timeout: String(Math.round(settings.pool.connectTimeout * 1000)),
+      ...(settings.path === ':memory:' ? {} : { journal_mode: 'WAL' }),
+      ...settings.options,
+    };
+    for (const [name, value] of Object.entries(pragmas)) {
+      if (!PRAGMA_NAME.test(name) || !PRAGMA_VALUE.test(value)) {
+        throw new ConfigurationError(
+          `connection '${connectionName}': '${name}=${value}' is not a valid SQLite pragma; names are lower_case words and values are words or numbers.`,
+        );
+      }
+      this.db.pragma(`${name} = ${value}`);
+    }
+    this.db.function('terrapin_upper', { deterministic: true }, (value: unknown) =>
+      value === null ? null : String(value).toUpperCase(),
+    );
+  }
+
+  private statement(cache: Map<string, Statement>, sql: string, mode: 'rows' | 'bigint' | 'write'): Statement {
+    let stmt = cache.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      if (mode !== 'write') stmt.raw(true);
+      if (mode === 'bigint') stmt.safeIntegers(true);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  runRows(sql: string, params: readonly unknown[], options?: RowsOptions): unknown[][] {
+    try {
+      const stmt =
+        options?.bigint === true
+          ? this.statement(this.bigintStatements, sql, 'bigint')
+          : this.statement(this.rowStatements, sql, 'rows');
+      return stmt.all(...params) as unknown[][];
+    } catch (error) {
+      throw translateSqliteError(error, sql);
+    }
+  }
+
+  runWrite(sql: string, params: readonly unknown[]): WriteResult {
+    try {
+      const info = this.statement(this.writeStatements, sql, 'write').run(...params);
+      return { affected: info.changes, insertId: info.lastInsertRowid };
+    } catch (error) {
+      throw translateSqliteError(error, sql);
+    }
+  }
+
+  async rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
+    if (this.holder !== undefined) await this.waitForTurn();
+    return this.runRows(sql, params, options);
+  }
+
+  async write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
+    if (this.holder !== undefined) await this.waitForTurn();
+    return this.runWrite(sql, params);
+  }
+
+  /** Waits until no transaction holds the connection (re-checking: another waiter may take it first). */
+  private async waitForTurn(): Promise<void> {
+    while (this.holder !== undefined) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  async acquire(): Promise<DedicatedConnection> {
+    await this.waitForTurn();
+    const pool = this;
+    const connection: DedicatedConnection = {
+      rows: async (sql, params, options) => pool.runRows(sql, params, options),
+      write: async (sql, params) => pool.runWrite(sql, params),
+      release() {
+        if (pool.holder !== connection) return;
+        pool.holder = undefined;
+        const waiters = pool.waiting.splice(0);
+        for (const wake of waiters) wake();
+      },
+    };
+    this.holder = connection;
+    return connection;
+  }
+
+  async close(): Promise<void> {
+    this.rowStatements.clear();
+    this.bigintStatements.clear();
+    this.writeStatements.clear();
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,18 @@
+import type { Dialect } from '../dialect.js';
+import { SqliteCompiler } from './compiler.js';
+import { SqlitePool } from './driver.js';
+import { sqliteValues } from './values.js';
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  compiler: new SqliteCompiler(),
+  capabilities: {
+    insertReturning: true,
+    selectForUpdate: false,
+    upsertNeedsTarget: true,
+    upsertReturning: true,
+    savepoints: true,
+  },
+  values: sqliteValues,
+  createPool: (settings, connectionName) => new SqlitePool(settings, connectionName),
+};

@@ -1,0 +1,75 @@
+/**
+ * The whole Terrapin error hierarchy. No other file defines error classes.
+ *
+ * TerrapinError
+ * ├── ConfigurationError   bad model or config, use before init
+ * ├── FieldError           unknown field, lookup or ordering
+ * ├── ParamsError          bad arguments (negative limit, conflicting defaults)
+ * ├── ValidationError      a value a field refuses (too long, not in the enum, validator)
+ * ├── TransactionManagementError
+ * ├── NotSupportedError    the backend cannot do this
+ * └── OperationalError     the database refused or failed
+ *     ├── IntegrityError   unique, not null, foreign key
+ *     ├── DoesNotExist
+ *     ├── MultipleObjectsReturned
+ *     └── IncompleteInstanceError
+ */
+export class TerrapinError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigurationError extends TerrapinError {}
+export class FieldError extends TerrapinError {}
+export class ParamsError extends TerrapinError {}
+export class TransactionManagementError extends TerrapinError {}
+export class NotSupportedError extends TerrapinError {}
+
+/** A value a field refuses; `field` and `value` say which. */
+export class ValidationError extends TerrapinError {
+  constructor(
+    message: string,
+    readonly model?: string,
+    readonly field?: string,
+    readonly value?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The database refused or failed; `cause` keeps the driver's error, `sql` the statement. */
+export class OperationalError extends TerrapinError {
+  sql?: string;
+  constructor(message: string, options?: { cause?: unknown; sql?: string }) {
+    super(message, options);
+    if (options?.sql !== undefined) this.sql = options.sql;
+  }
+}
+
+/** A constraint was violated: unique, not null, foreign key or check. */
+export class IntegrityError extends OperationalError {}
+
+/** `get()` found no row. */
+export class DoesNotExist extends OperationalError {
+  constructor(
+    message: string,
+    readonly model?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `get()` found more than one row. */
+export class MultipleObjectsReturned extends OperationalError {
+  constructor(
+    message: string,
+    readonly model?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `save()` on an instance loaded with `only()` without `updateFields`. */
+export class IncompleteInstanceError extends OperationalError {}

@@ -1,0 +1,41 @@
+import type { ConnectionSettings } from '../config/db-url.js';
+import type { Dialect } from '../dialects/dialect.js';
+import type { DedicatedConnection, DriverPool, RowsOptions, WriteResult } from './driver.js';
+import type { Target } from './target.js';
+
+/** One named connection: its settings, dialect and (lazily created) pool. */
+export class ConnectionHandle implements Target {
+  private poolInstance: DriverPool | undefined;
+
+  constructor(
+    readonly connectionName: string,
+    readonly settings: ConnectionSettings,
+    public dialect: Dialect,
+  ) {}
+
+  get pool(): DriverPool {
+    return (this.poolInstance ??= this.dialect.createPool(this.settings, this.connectionName));
+  }
+
+  get opened(): boolean {
+    return this.poolInstance !== undefined;
+  }
+
+  rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
+    return this.pool.rows(sql, params, options);
+  }
+
+  write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
+    return this.pool.write(sql, params);
+  }
+
+  acquire(): Promise<DedicatedConnection> {
+    return this.pool.acquire();
+  }
+
+  async close(): Promise<void> {
+    const pool = this.poolInstance;
+    this.poolInstance = undefined;
+    if (pool !== undefined) await pool.close();
+  }
+}

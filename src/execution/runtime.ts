@@ -1,0 +1,18 @@
+import type { LookupRegistry } from '../lookups/registry.js';
+import type { Target, UsingDb } from './target.js';
+import type { TransactionClient } from '../transaction/transaction-client.js';
+
+/** What models and QuerySets need from the Terrapin instance they are registered with. */
+export interface Runtime {
+  readonly lookups: LookupRegistry;
+  /** The target for a statement: `usingDb`, else the current transaction, else the pool. */
+  target(connectionName: string, usingDb: UsingDb | undefined, modelName: string): Target;
+  /** Runs `fn` in a transaction (a savepoint when one is already open on the connection). */
+  inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options?: { connection?: string }): Promise<T>;
+}
+
+export interface ModelBinding {
+  readonly runtime: Runtime;
+  /** The model's app's default connection. */
+  readonly connection: string;
+}

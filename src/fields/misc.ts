@@ -1,0 +1,91 @@
+import type { ValueConventions } from '../dialects/dialect.js';
+import type { ColumnType } from '../sql/ast.js';
+import type { CommonFieldOptions, FieldType } from '../types/field-brand.js';
+import { Field, type Decoder } from './base.js';
+
+export class BooleanFieldImpl extends Field<boolean> {
+  readonly fieldType = 'BooleanField';
+  readonly kind = 'bool' as const;
+
+  columnType(): ColumnType {
+    return { type: 'boolean' };
+  }
+
+  normalize(value: unknown): boolean {
+    if (typeof value !== 'boolean') throw this.invalid(value, 'expected true or false');
+    return value;
+  }
+
+  protected override encodeCanonical(value: boolean, conventions: ValueConventions): unknown {
+    return conventions.encodeBoolean(value);
+  }
+
+  protected override makeDecoder(): Decoder {
+    return (raw) => (typeof raw === 'boolean' ? raw : Number(raw) !== 0);
+  }
+}
+
+/** Any value JSON can hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export class JSONFieldImpl extends Field<unknown> {
+  readonly fieldType = 'JSONField';
+  readonly kind = 'json' as const;
+  override readonly indexable = false;
+
+  columnType(): ColumnType {
+    return { type: 'json' };
+  }
+
+  normalize(value: unknown): unknown {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      throw this.invalid(value, `cannot be stored as JSON (${(error as Error).message})`);
+    }
+    if (text === undefined) throw this.invalid(value, 'cannot be stored as JSON');
+    return value;
+  }
+
+  protected override encodeCanonical(value: unknown, conventions: ValueConventions): unknown {
+    return conventions.encodeJson(value);
+  }
+
+  protected override makeDecoder(conventions: ValueConventions): Decoder {
+    return conventions.decodeJson;
+  }
+}
+
+export class BinaryFieldImpl extends Field<Buffer> {
+  readonly fieldType = 'BinaryField';
+  readonly kind = 'binary' as const;
+  override readonly indexable = false;
+
+  columnType(): ColumnType {
+    return { type: 'binary' };
+  }
+
+  normalize(value: unknown): Buffer {
+    if (Buffer.isBuffer(value)) return value;
+    if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    throw this.invalid(value, 'expected a Buffer or Uint8Array');
+  }
+
+  protected override makeDecoder(): Decoder {
+    return (raw) => (Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array));
+  }
+}
+
+/** true or false; 0/1 on SQLite and MySQL, BOOL on PostgreSQL. */
+export function BooleanField<const O extends CommonFieldOptions<boolean> = {}>(options?: O): FieldType<boolean, 'bool', O> {
+  return new BooleanFieldImpl(options ?? {}) as never;
+}
+/** Any JSON value; `JSONField<MyShape>()` types it. JSONB on PostgreSQL, JSON on MySQL, text on SQLite. */
+export function JSONField<T = JsonValue, const O extends CommonFieldOptions<T> = {}>(options?: O): FieldType<T, 'json', O> {
+  return new JSONFieldImpl((options ?? {}) as CommonFieldOptions<unknown>) as never;
+}
+/** Bytes as a `Buffer`; cannot be filtered on or indexed. */
+export function BinaryField<const O extends CommonFieldOptions<Buffer> = {}>(options?: O): FieldType<Buffer, 'binary', O> {
+  return new BinaryFieldImpl(options ?? {}) as never;
+}

@@ -1,0 +1,37 @@
+/**
+ * Terrapin's public API. Everything a user imports comes from here; this file is the API review.
+ */
+export { Terrapin, inTransaction, atomic } from './terrapin.js';
+export type { InitOptions, TerrapinConfig, AppConfig, ModelSource } from './terrapin.js';
+export { Model, metaOf } from './model/model.js';
+export type { ModelClass, SaveOptions, DbOptions } from './model/model.js';
+export type { ModelOptions } from './model/meta.js';
+export * as fields from './fields/index.js';
+export { Field } from './fields/base.js';
+export type { JsonValue } from './fields/misc.js';
+export { QuerySet } from './query/queryset.js';
+export type { FilterArg, SelectForUpdateOptions } from './query/queryset.js';
+export { Q, QNode } from './query/q.js';
+export { LazyResult } from './query/lazy-result.js';
+export type { BulkCreateOptions, BulkUpdateOptions } from './model/bulk.js';
+export type { Lookup } from './lookups/registry.js';
+export { TransactionClient } from './transaction/transaction-client.js';
+export type { GenerateSchemasOptions } from './schema/generate.js';
+export { parseDbUrl } from './config/db-url.js';
+export type { ConnectionSettings, ConnectionObject } from './config/db-url.js';
+export {
+  TerrapinError,
+  ConfigurationError,
+  FieldError,
+  ParamsError,
+  ValidationError,
+  TransactionManagementError,
+  NotSupportedError,
+  OperationalError,
+  IntegrityError,
+  DoesNotExist,
+  MultipleObjectsReturned,
+  IncompleteInstanceError,
+} from './errors.js';
+export type { CreateInput, UpdateInput, FilterInput, FieldKeys, ValueOf, ModelData, OrderKey, PkValue } from './types/model-types.js';
+export type { CompiledQuery } from './sql/compiler.js';

@@ -1,0 +1,106 @@
+import type { ValueConventions } from '../dialects/dialect.js';
+import { IncompleteInstanceError } from '../errors.js';
+import type { Decoder, Field } from '../fields/base.js';
+import { LOADED, SAVED } from './instance-state.js';
+import type { ModelMeta } from './meta.js';
+
+export type RowMapper = (row: readonly unknown[]) => unknown;
+
+/**
+ * Builds a function from a row array to a model instance for one list of fields, compiled
+ * once (JIT) so each row is a straight run of property writes in declaration order.
+ * Instances are made with Object.create: the constructor, and its field factories, never run.
+ */
+function compileMapper(
+  prototype: object,
+  names: readonly string[],
+  decoders: readonly Decoder[],
+  finish: (instance: Record<PropertyKey, unknown>) => void,
+): RowMapper {
+  const lines = names.map((name, i) =>
+    decoders[i] === undefined
+      ? `o[${JSON.stringify(name)}] = row[${i}];`
+      : `o[${JSON.stringify(name)}] = row[${i}] === null ? null : d[${i}](row[${i}]);`,
+  );
+  const body = `return function hydrate(row) { const o = Object.create(proto); ${lines.join(' ')} finish(o); return o; };`;
+  return new Function('proto', 'd', 'finish', body)(prototype, decoders, finish) as RowMapper;
+}
+
+const markSaved = (o: Record<PropertyKey, unknown>): void => {
+  o[SAVED] = true;
+};
+
+/** Hydrator for full rows (every field, declaration order), cached per model and backend. */
+export function fullHydrator(meta: ModelMeta, conventions: ValueConventions): RowMapper {
+  let cache = fullCache.get(meta);
+  if (cache === undefined) fullCache.set(meta, (cache = new Map()));
+  let mapper = cache.get(conventions);
+  if (mapper === undefined) {
+    mapper = compileMapper(
+      meta.cls.prototype,
+      meta.fields.map((f) => f.name),
+      meta.fields.map((f) => f.decoder(conventions)),
+      markSaved,
+    );
+    cache.set(conventions, mapper);
+  }
+  return mapper;
+}
+
+const fullCache = new WeakMap<ModelMeta, Map<ValueConventions, RowMapper>>();
+
+/**
+ * Hydrator for `only()` rows: the missing fields become accessors that raise a clear error
+ * instead of reading as undefined.
+ */
+export function partialHydrator(meta: ModelMeta, fields: readonly Field[], conventions: ValueConventions): RowMapper {
+  const loaded = new Set(fields.map((f) => f.name));
+  const missing = meta.fields.filter((f) => !loaded.has(f.name));
+  const finish = (o: Record<PropertyKey, unknown>): void => {
+    o[SAVED] = true;
+    o[LOADED] = loaded;
+    for (const field of missing) {
+      Object.defineProperty(o, field.name, {
+        configurable: true,
+        enumerable: false,
+        get() {
+          throw new IncompleteInstanceError(
+            `${meta.name}.${field.name} was not loaded: the query used only(${[...loaded].map((n) => `'${n}'`).join(', ')}). Add it to only(), or call refreshFromDb().`,
+          );
+        },
+        set(value: unknown) {
+          Object.defineProperty(o, field.name, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    }
+  };
+  return compileMapper(
+    meta.cls.prototype,
+    fields.map((f) => f.name),
+    fields.map((f) => f.decoder(conventions)),
+    finish,
+  );
+}
+
+/** Row arrays → plain objects keyed by `keys` (values()). */
+export function valuesMapper(keys: readonly string[], fields: readonly Field[], conventions: ValueConventions): RowMapper {
+  return compileMapper(
+    Object.prototype,
+    keys,
+    fields.map((f) => f.decoder(conventions)),
+    () => {},
+  );
+}
+
+/** Row arrays → decoded tuples (valuesList()), or single values when flat. */
+export function listMapper(fields: readonly Field[], conventions: ValueConventions, flat: boolean): RowMapper {
+  const decoders = fields.map((f) => f.decoder(conventions));
+  if (flat) {
+    const d = decoders[0];
+    return d === undefined ? (row) => row[0] : (row) => (row[0] === null ? null : d(row[0]));
+  }
+  return (row) => row.map((raw, i) => {
+    const d = decoders[i];
+    return d === undefined || raw === null ? raw : d(raw);
+  });
+}

@@ -1,0 +1,171 @@
+import { ConfigurationError, FieldError } from '../errors.js';
+import { Field } from '../fields/base.js';
+import { IntFieldImpl } from '../fields/numeric.js';
+import type { ModelBinding } from '../execution/runtime.js';
+
+/** `static meta = { … }` on a model class: Tortoise's `class Meta`. */
+export interface ModelOptions {
+  /** Table name; defaults to the lower-cased class name, as in Tortoise. */
+  table?: string;
+  /** No table; subclasses inherit the fields. */
+  abstract?: boolean;
+  /** Groups of fields that must be unique together: `[['a', 'b']]` (a single flat list is one group). */
+  uniqueTogether?: readonly (readonly string[])[] | readonly string[];
+  /** Groups of fields to index together. */
+  indexes?: readonly (readonly string[])[];
+  /** Default ordering, e.g. `['-createdAt', 'name']`. */
+  ordering?: readonly string[];
+  tableDescription?: string;
+  /** App label this model belongs to. */
+  app?: string;
+}
+
+/** A model class as the registry sees it. */
+export interface ModelClassLike {
+  new (): object;
+  readonly name: string;
+  meta?: ModelOptions;
+}
+
+export interface OrderSpec {
+  readonly field: Field;
+  readonly desc: boolean;
+}
+
+const META = Symbol('terrapin.meta');
+
+/**
+ * Everything Terrapin knows about one model, computed once when it is registered:
+ * fields in declaration order, lookup tables, default ordering. Frozen after build.
+ */
+export class ModelMeta {
+  readonly fields: readonly Field[];
+  readonly fieldsByName: ReadonlyMap<string, Field>;
+  readonly fieldsByColumn: ReadonlyMap<string, Field>;
+  readonly pk: Field;
+  readonly ordering: readonly OrderSpec[];
+  readonly uniqueTogether: readonly (readonly Field[])[];
+  readonly indexes: readonly (readonly Field[])[];
+  /** True when any field reads 64-bit integers (SQLite must then read safe integers). */
+  readonly hasBigInt: boolean;
+  /** Fields filled by the database on insert (auto-increment pk). */
+  readonly generatedFields: readonly Field[];
+  /** Set by `Terrapin.init`: the instance and connection this model runs on. */
+  binding: ModelBinding | undefined;
+
+  constructor(
+    readonly cls: ModelClassLike,
+    readonly name: string,
+    readonly table: string,
+    fields: Field[],
+    options: ModelOptions,
+    readonly app: string,
+  ) {
+    this.fields = fields;
+    this.fieldsByName = new Map(fields.map((f) => [f.name, f]));
+    this.fieldsByColumn = new Map(fields.map((f) => [f.column, f]));
+    this.pk = fields.find((f) => f.pk)!;
+    this.hasBigInt = fields.some((f) => f.kind === 'bigint');
+    this.generatedFields = fields.filter((f) => f.generated);
+    this.ordering = (options.ordering ?? []).map((spec) => {
+      const desc = spec.startsWith('-');
+      return { field: this.field(desc ? spec.slice(1) : spec, 'Meta.ordering'), desc };
+    });
+    const together = options.uniqueTogether ?? [];
+    const groups = (together.length > 0 && typeof together[0] === 'string' ? [together] : together) as readonly (readonly string[])[];
+    this.uniqueTogether = groups.map((group) => group.map((name) => this.field(name, 'Meta.uniqueTogether')));
+    this.indexes = (options.indexes ?? []).map((group) => group.map((name) => this.field(name, 'Meta.indexes')));
+    this.binding = undefined;
+  }
+
+  /** The instance and connection this model runs on, or a ConfigurationError saying what to call. */
+  bound(): ModelBinding {
+    if (this.binding === undefined) throw notInitialised(this.name);
+    return this.binding;
+  }
+
+  /** Names a user may write: field names plus 'pk'. */
+  get fieldNames(): string[] {
+    return [...this.fieldsByName.keys()];
+  }
+
+  /** The field called `name` ('pk' is the primary key), or a FieldError listing the valid names. */
+  field(name: string, where: string): Field {
+    const field = name === 'pk' ? this.pk : this.fieldsByName.get(name);
+    if (field === undefined) {
+      throw new FieldError(
+        `${this.name} has no field '${name}' (in ${where}). Valid fields: ${this.fieldNames.join(', ')}, pk.`,
+      );
+    }
+    return field;
+  }
+}
+
+export function notInitialised(modelName: string): ConfigurationError {
+  return new ConfigurationError(
+    `${modelName} is not registered with Terrapin. Call await Terrapin.init({ dbUrl: 'sqlite://db.sqlite3', modules: { models: [<the module that defines ${modelName}>] } }) before using it, and list the module that defines ${modelName} in modules.`,
+  );
+}
+
+function isAbstract(cls: ModelClassLike): boolean {
+  return Object.hasOwn(cls, 'meta') && cls.meta?.abstract === true;
+}
+
+/** Builds the metadata for a model class (once; the class is instantiated once to read its fields). */
+export function buildMeta(cls: ModelClassLike, app: string): ModelMeta {
+  if (isAbstract(cls)) throw new ConfigurationError(`${cls.name} is abstract (meta.abstract); it has no table to query.`);
+  const options: ModelOptions = Object.hasOwn(cls, 'meta') ? (cls.meta ?? {}) : {};
+  const probe = new cls() as Record<string, unknown>;
+  const fields: Field[] = [];
+  for (const [name, value] of Object.entries(probe)) {
+    if (!(value instanceof Field)) continue;
+    if (name.includes('__')) {
+      throw new ConfigurationError(`${cls.name}.${name}: field names cannot contain '__' (it separates lookups).`);
+    }
+    value.name = name;
+    value.column = value.sourceField ?? name;
+    value.modelName = cls.name;
+    fields.push(value);
+  }
+  const pks = fields.filter((f) => f.pk);
+  if (pks.length > 1) {
+    throw new ConfigurationError(
+      `${cls.name} declares ${pks.length} primary keys (${pks.map((f) => f.name).join(', ')}); only one is supported.`,
+    );
+  }
+  if (pks.length === 0) {
+    if (fields.some((f) => f.name === 'id')) {
+      throw new ConfigurationError(`${cls.name}.id is not a primary key; mark it with 'pk: true' or rename it.`);
+    }
+    const id = new IntFieldImpl({ pk: true });
+    id.name = 'id';
+    id.column = 'id';
+    id.modelName = cls.name;
+    fields.unshift(id);
+  }
+  const columns = new Set<string>();
+  for (const field of fields) {
+    field.check();
+    if (columns.has(field.column)) {
+      throw new ConfigurationError(`${cls.name}: two fields use the column '${field.column}'; give one a different sourceField.`);
+    }
+    columns.add(field.column);
+  }
+  const table = options.table ?? cls.name.toLowerCase();
+  return new ModelMeta(cls, cls.name, table, fields, options, options.app ?? app);
+}
+
+/** Attaches metadata to its class (own property, so subclasses never inherit a parent's). */
+export function bindMeta(cls: ModelClassLike, meta: unknown): void {
+  Object.defineProperty(cls, META, { value: meta, configurable: true, enumerable: false, writable: true });
+}
+
+export function boundMeta<T>(cls: ModelClassLike): T | undefined {
+  return Object.hasOwn(cls, META) ? ((cls as unknown as Record<symbol, T>)[META]) : undefined;
+}
+
+export function unbindMeta(cls: ModelClassLike): void {
+  delete (cls as unknown as Record<symbol, unknown>)[META];
+}
+
+export { isAbstract };

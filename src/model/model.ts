@@ -1,0 +1,352 @@
+import { DoesNotExist, FieldError, IntegrityError, ParamsError } from '../errors.js';
+import type { UsingDb } from '../execution/target.js';
+import type { LazyResult } from '../query/lazy-result.js';
+import { QuerySet, type FilterArg, type SelectForUpdateOptions } from '../query/queryset.js';
+import type { CreateInput, FieldKeys, FilterInput, PkValue, UpdateInput } from '../types/model-types.js';
+import { bulkCreate, bulkUpdate, type BulkCreateOptions, type BulkUpdateOptions } from './bulk.js';
+import { LOADED, SAVED, type InstanceState } from './instance-state.js';
+import { boundMeta, notInitialised, type ModelMeta, type ModelOptions } from './meta.js';
+import { deleteInstance, insertInstance, settleConstructed, updateInstance } from './persistence.js';
+
+/** A model class, as static methods see `this`. */
+export interface ModelClass<M extends Model = Model> {
+  new (): M;
+  readonly name: string;
+  readonly prototype: M;
+  meta?: ModelOptions;
+}
+
+export interface SaveOptions<M> {
+  /** Write only these fields (autoNow fields are added); needed for instances loaded with only(). */
+  updateFields?: readonly FieldKeys<M>[];
+  /** Always INSERT, even if the instance came from the database. */
+  forceCreate?: boolean;
+  /** Always UPDATE; IntegrityError when no row has the primary key. */
+  forceUpdate?: boolean;
+  usingDb?: UsingDb;
+}
+
+export interface RefreshOptions<M> {
+  /** Reload only these fields. */
+  fields?: readonly FieldKeys<M>[];
+  usingDb?: UsingDb;
+}
+
+export interface DbOptions {
+  usingDb?: UsingDb;
+}
+
+type Instance = Record<string, unknown> & InstanceState;
+
+/** The metadata of a registered model class, or the error that says to call Terrapin.init. */
+export function metaOf(cls: { readonly name: string }): ModelMeta {
+  const meta = boundMeta<ModelMeta>(cls as never);
+  if (meta === undefined) throw notInitialised(cls.name);
+  return meta;
+}
+
+/** A new, unsaved instance from data: known fields only, values checked, defaults filled. */
+function buildInstance(meta: ModelMeta, data: Readonly<Record<string, unknown>>): Instance {
+  if (data === null || typeof data !== 'object') {
+    throw new ParamsError(`${meta.name}: expected an object of field values, got ${data === null ? 'null' : typeof data}.`);
+  }
+  const instance = Object.create(meta.cls.prototype) as Instance;
+  for (const key of Object.keys(data)) {
+    if (!meta.fieldsByName.has(key)) {
+      throw new FieldError(`${meta.name} has no field '${key}'. Valid fields: ${meta.fieldNames.join(', ')}.`);
+    }
+  }
+  for (const field of meta.fields) {
+    const value = data[field.name];
+    if (value === undefined) {
+      const fallback = field.makeDefault();
+      if (fallback !== undefined) instance[field.name] = fallback;
+    } else {
+      instance[field.name] = value === null ? field.validate(null) : field.normalize(value);
+    }
+  }
+  return instance;
+}
+
+/**
+ * The base class of every model. Declare fields as class properties:
+ *
+ * ```ts
+ * class User extends Model {
+ *   id = fields.IntField({ pk: true });
+ *   name = fields.CharField({ maxLength: 50 });
+ *   static meta = { table: 'auth_user' };
+ * }
+ * ```
+ *
+ * Instances read from the database are built without running the constructor; make new ones
+ * with `User.build({...})` or `User.create({...})`.
+ */
+export class Model {
+  /** Table options, as Tortoise's `class Meta`. */
+  static meta?: ModelOptions;
+
+  /** A QuerySet over every row. */
+  static all<M extends Model>(this: ModelClass<M>): QuerySet<M> {
+    return new QuerySet<M>(metaOf(this));
+  }
+
+  /** Rows matching the filters: `User.filter({ name__icontains: 'an' })`. */
+  static filter<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M> {
+    return new QuerySet<M>(metaOf(this)).filter(...args);
+  }
+
+  static exclude<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M> {
+    return new QuerySet<M>(metaOf(this)).exclude(...args);
+  }
+
+  /** Exactly one row; DoesNotExist or MultipleObjectsReturned otherwise. */
+  static get<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M, M> {
+    return new QuerySet<M>(metaOf(this)).get(...args);
+  }
+
+  static getOrNone<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M, M | null> {
+    return new QuerySet<M>(metaOf(this)).getOrNone(...args);
+  }
+
+  static first<M extends Model>(this: ModelClass<M>): QuerySet<M, M | null> {
+    return new QuerySet<M>(metaOf(this)).first();
+  }
+
+  static exists<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): LazyResult<boolean> {
+    return new QuerySet<M>(metaOf(this)).filter(...args).exists();
+  }
+
+  static selectForUpdate<M extends Model>(this: ModelClass<M>, options?: SelectForUpdateOptions): QuerySet<M> {
+    return new QuerySet<M>(metaOf(this)).selectForUpdate(options);
+  }
+
+  /** A QuerySet bound to a connection or transaction. */
+  static usingDb<M extends Model>(this: ModelClass<M>, db: UsingDb): QuerySet<M> {
+    return new QuerySet<M>(metaOf(this)).usingDb(db);
+  }
+
+  /** A new unsaved instance; `save()` writes it. */
+  static build<M extends Model>(this: ModelClass<M>, data: CreateInput<M>): M {
+    return buildInstance(metaOf(this), data as Record<string, unknown>) as unknown as M;
+  }
+
+  /** Builds and inserts an instance; returns it with its primary key and automatic values set. */
+  static async create<M extends Model>(this: ModelClass<M>, data: CreateInput<M>, options: DbOptions = {}): Promise<M> {
+    const meta = metaOf(this);
+    const instance = buildInstance(meta, data as Record<string, unknown>);
+    const { runtime, connection } = meta.bound();
+    await insertInstance(runtime.target(connection, options.usingDb, meta.name), meta, instance);
+    return instance as unknown as M;
+  }
+
+  /**
+   * The row matching `filters`, or a new one made from the filters and `defaults`.
+   * Safe under concurrency: a create that loses a unique-key race returns the winner's row.
+   */
+  static async getOrCreate<M extends Model>(
+    this: ModelClass<M>,
+    filters: FilterInput<M>,
+    defaults: UpdateInput<M> = {},
+    options: DbOptions = {},
+  ): Promise<[M, boolean]> {
+    const meta = metaOf(this);
+    let base = new QuerySet<M>(meta);
+    if (options.usingDb !== undefined) base = base.usingDb(options.usingDb);
+    const found = await base.filter(filters).getOrNone();
+    if (found !== null) return [found, false];
+    const data = creationData(meta, filters as Record<string, unknown>, defaults as Record<string, unknown>);
+    const { runtime, connection } = meta.bound();
+    const target = runtime.target(connection, options.usingDb, meta.name);
+    try {
+      const created = await runtime.inTransaction(
+        async (tx) => {
+          const instance = buildInstance(meta, data);
+          await insertInstance(tx, meta, instance);
+          return instance as unknown as M;
+        },
+        { connection: target.connectionName },
+      );
+      return [created, true];
+    } catch (error) {
+      if (!(error instanceof IntegrityError)) throw error;
+      const winner = await base.filter(filters).getOrNone();
+      if (winner === null) throw error;
+      return [winner, false];
+    }
+  }
+
+  /** Updates the row matching `filters` with `defaults` (locking it), or creates it. */
+  static async updateOrCreate<M extends Model>(
+    this: ModelClass<M>,
+    filters: FilterInput<M>,
+    defaults: UpdateInput<M> = {},
+    options: DbOptions = {},
+  ): Promise<[M, boolean]> {
+    const meta = metaOf(this);
+    const { runtime, connection } = meta.bound();
+    const target = runtime.target(connection, options.usingDb, meta.name);
+    const cls = this as unknown as typeof Model & ModelClass<M>;
+    return runtime.inTransaction(
+      async (tx) => {
+        const existing = await new QuerySet<M>(meta).usingDb(tx).filter(filters).selectForUpdate().getOrNone();
+        if (existing !== null) {
+          existing.updateFromDict(defaults as never);
+          await existing.save({ usingDb: tx });
+          return [existing, false] as [M, boolean];
+        }
+        return cls.getOrCreate.call(this, filters, defaults, { usingDb: tx }) as Promise<[M, boolean]>;
+      },
+      { connection: target.connectionName },
+    );
+  }
+
+  /**
+   * Inserts many objects (instances or plain data) in as few statements as possible and returns
+   * the instances with primary keys set. Unlike Tortoise, the keys are filled in.
+   */
+  static async bulkCreate<M extends Model>(
+    this: ModelClass<M>,
+    objects: readonly (M | CreateInput<M>)[],
+    options: BulkCreateOptions = {},
+  ): Promise<M[]> {
+    const meta = metaOf(this);
+    const instances = objects.map((o) =>
+      o instanceof this ? (settleConstructed(meta, o as unknown as Instance), o as unknown as Instance) : buildInstance(meta, o as Record<string, unknown>),
+    );
+    await bulkCreate(meta, instances, options);
+    return instances as unknown as M[];
+  }
+
+  /** Writes the named fields of each instance in batched UPDATEs; returns the rows changed. */
+  static bulkUpdate<M extends Model>(
+    this: ModelClass<M>,
+    objects: readonly M[],
+    fields: readonly FieldKeys<M>[],
+    options: BulkUpdateOptions = {},
+  ): Promise<number> {
+    return bulkUpdate(metaOf(this), objects as unknown as Instance[], fields, options);
+  }
+
+  /** Instances whose `field` (default the primary key) is in `values`, keyed by that value. */
+  static async inBulk<M extends Model, K extends FieldKeys<M> | 'pk' = 'pk'>(
+    this: ModelClass<M>,
+    values: readonly unknown[],
+    field?: K,
+    options: DbOptions = {},
+  ): Promise<Map<K extends FieldKeys<M> ? M[K] : PkValue<M>, M>> {
+    const meta = metaOf(this);
+    const target = meta.field(field ?? 'pk', 'inBulk');
+    if (!target.unique) {
+      throw new FieldError(`${meta.name}.${target.name} is not unique, so inBulk could return several rows per value; use filter() with ${target.name}__in.`);
+    }
+    let query = new QuerySet<M>(meta).filter({ [`${target.name}__in`]: values } as FilterInput<M>);
+    if (options.usingDb !== undefined) query = query.usingDb(options.usingDb);
+    const rows = await query;
+    return new Map(rows.map((row) => [(row as unknown as Instance)[target.name], row])) as never;
+  }
+
+  /** The primary key's value, whatever the field is called. */
+  get pk(): unknown {
+    return (this as unknown as Instance)[metaOf(this.constructor).pk.name];
+  }
+
+  set pk(value: unknown) {
+    (this as unknown as Instance)[metaOf(this.constructor).pk.name] = value;
+  }
+
+  /**
+   * INSERTs a new instance or UPDATEs a loaded one (every field, or `updateFields`).
+   * All values are validated first; a ValidationError means nothing was sent.
+   */
+  async save(options: SaveOptions<this> = {}): Promise<this> {
+    const meta = metaOf(this.constructor);
+    const instance = this as unknown as Instance;
+    settleConstructed(meta, instance);
+    const { runtime, connection } = meta.bound();
+    const target = runtime.target(connection, options.usingDb, meta.name);
+    const pkMissing = instance[meta.pk.name] === undefined || instance[meta.pk.name] === null;
+    const update =
+      options.forceUpdate === true ||
+      (options.forceCreate !== true && !pkMissing && (instance[SAVED] === true || options.updateFields !== undefined));
+    if (update) await updateInstance(target, meta, instance, options.updateFields, options.forceUpdate === true);
+    else await insertInstance(target, meta, instance);
+    return this;
+  }
+
+  /** Deletes this instance's row. */
+  async delete(options: DbOptions = {}): Promise<void> {
+    const meta = metaOf(this.constructor);
+    const { runtime, connection } = meta.bound();
+    await deleteInstance(runtime.target(connection, options.usingDb, meta.name), meta, this as unknown as Instance);
+  }
+
+  /** Reloads fields from the database (all, or the named ones). */
+  async refreshFromDb(options: RefreshOptions<this> = {}): Promise<this> {
+    const meta = metaOf(this.constructor);
+    const instance = this as unknown as Instance;
+    const pk = instance[meta.pk.name];
+    if (pk === undefined || pk === null || instance[SAVED] !== true) {
+      throw new DoesNotExist(`Cannot refresh an unsaved ${meta.name}: it has no row in the database yet.`, meta.name);
+    }
+    const names = options.fields ?? meta.fields.map((f) => f.name);
+    let query = new QuerySet<Model>(meta).filter({ pk } as never);
+    if (options.usingDb !== undefined) query = query.usingDb(options.usingDb);
+    const row = await query.values(...(names as never[])).first();
+    if (row === null) throw new DoesNotExist(`${meta.name} with ${meta.pk.name}=${String(pk)} no longer exists.`, meta.name);
+    for (const name of names) {
+      Object.defineProperty(instance, name, { value: (row as Instance)[name], writable: true, enumerable: true, configurable: true });
+    }
+    if (options.fields === undefined) delete instance[LOADED];
+    return this;
+  }
+
+  /** Sets fields from an object (unknown names raise FieldError); returns the instance. */
+  updateFromDict(data: UpdateInput<this>): this {
+    const meta = metaOf(this.constructor);
+    const instance = this as unknown as Instance;
+    for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
+      const field = meta.field(name, 'updateFromDict');
+      if (value === undefined) continue;
+      instance[field.name] = value === null ? field.validate(null) : field.normalize(value);
+    }
+    return this;
+  }
+
+  /** An unsaved copy; the primary key is left for the database (or its default), or set from `pk`. */
+  clone(options: { pk?: unknown } = {}): this {
+    const meta = metaOf(this.constructor);
+    const source = this as unknown as Instance;
+    const copy = Object.create(Object.getPrototypeOf(this)) as Instance;
+    for (const field of meta.fields) {
+      if (Object.prototype.propertyIsEnumerable.call(source, field.name)) copy[field.name] = source[field.name];
+    }
+    if ('pk' in options) copy[meta.pk.name] = options.pk;
+    else if (meta.pk.generated) delete copy[meta.pk.name];
+    else if (meta.pk.hasDefault) copy[meta.pk.name] = meta.pk.makeDefault();
+    else {
+      throw new ParamsError(`${meta.name}.${meta.pk.name} is neither generated nor defaulted; pass clone({ pk: value }).`);
+    }
+    return copy as unknown as this;
+  }
+}
+
+/** Plain-field filters plus defaults: the data a get-or-create inserts. */
+function creationData(
+  meta: ModelMeta,
+  filters: Readonly<Record<string, unknown>>,
+  defaults: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const data: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(filters)) {
+    if (key.includes('__')) continue;
+    const name = key === 'pk' ? meta.pk.name : key;
+    if (name in defaults && defaults[name] !== value) {
+      throw new ParamsError(
+        `${meta.name}: '${name}' is both a filter (${String(value)}) and a default (${String(defaults[name])}); give it once.`,
+      );
+    }
+    data[name] = value;
+  }
+  return data;
+}

@@ -1,0 +1,207 @@
+import { IncompleteInstanceError, IntegrityError, OperationalError, FieldError } from '../errors.js';
+import type { Target } from '../execution/target.js';
+import { Field } from '../fields/base.js';
+import { planDeleteByPk, planInsert, planUpdateByPk } from '../plan/write.js';
+import type { OnConflict } from '../sql/ast.js';
+import { LOADED, SAVED, type InstanceState } from './instance-state.js';
+import type { ModelMeta } from './meta.js';
+
+type Instance = Record<string, unknown> & InstanceState;
+
+function isAutoTime(field: Field): field is Field & { autoNow: boolean; autoNowAdd: boolean; now(): unknown } {
+  return field.automatic;
+}
+
+/**
+ * Instances made with `new Model()` hold field descriptors until first use; swap them for the
+ * fields' defaults (or leave them unset) so the instance reads like one made by `build()`.
+ */
+export function settleConstructed(meta: ModelMeta, instance: Instance): void {
+  for (const field of meta.fields) {
+    if (instance[field.name] instanceof Field) {
+      const value = field.makeDefault();
+      if (value === undefined) delete instance[field.name];
+      else instance[field.name] = value;
+    }
+  }
+}
+
+/**
+ * The fields and normalized values an INSERT writes for `instance`, after automatic values and
+ * defaults are applied and every value is validated (so nothing is sent when one is wrong).
+ */
+export function insertValues(meta: ModelMeta, instance: Instance, now: Date): { fields: Field[]; values: unknown[] } {
+  const fields: Field[] = [];
+  const values: unknown[] = [];
+  for (const field of meta.fields) {
+    let value = instance[field.name];
+    if (isAutoTime(field) && (field.autoNow || value === undefined || value === null)) {
+      value = field.kind === 'datetime' ? new Date(now) : field.now();
+      instance[field.name] = value;
+    }
+    if (value === undefined) {
+      const fallback = field.makeDefault();
+      if (fallback !== undefined) {
+        value = fallback;
+        instance[field.name] = value;
+      } else if (field.generated) {
+        continue;
+      } else if (field.nullable) {
+        value = null;
+        instance[field.name] = null;
+      }
+    }
+    if (value === null && field.generated) continue;
+    if (value === undefined) {
+      throw field.invalid(value, `${field.name} is required; pass it to create() or build(), or give the field a default`);
+    }
+    const canonical = field.validate(value);
+    instance[field.name] = canonical;
+    fields.push(field);
+    values.push(canonical);
+  }
+  return { fields, values };
+}
+
+/** Encodes normalized values for the target's backend. */
+export function encodeValues(fields: readonly Field[], values: readonly unknown[], target: Target): unknown[] {
+  const conventions = target.dialect.values;
+  return values.map((value, i) => fields[i]!.canonicalEncoder(conventions)(value));
+}
+
+/** Reads generated keys back: RETURNING where the backend has it, the insert id otherwise. */
+async function runInsert(
+  target: Target,
+  meta: ModelMeta,
+  fields: readonly Field[],
+  rows: readonly (readonly unknown[])[],
+  wantReturning: boolean,
+  onConflict: OnConflict | undefined,
+): Promise<unknown[][] | { insertId: number | bigint | undefined; affected: number }> {
+  const returning = wantReturning ? meta.generatedFields : [];
+  const { sql, params } = target.dialect.compiler.compile(planInsert(meta, fields, rows, returning, onConflict));
+  if (returning.length > 0) return target.rows(sql, params, meta.hasBigInt ? { bigint: true } : undefined);
+  return target.write(sql, params);
+}
+
+function assignGenerated(meta: ModelMeta, target: Target, instance: Instance, row: readonly unknown[]): void {
+  meta.generatedFields.forEach((field, i) => {
+    const decode = field.decoder(target.dialect.values);
+    instance[field.name] = decode === undefined ? row[i] : decode(row[i]);
+  });
+}
+
+export async function insertInstance(target: Target, meta: ModelMeta, instance: Instance): Promise<void> {
+  const { fields, values } = insertValues(meta, instance, new Date());
+  const encoded = encodeValues(fields, values, target);
+  const needsKeys = meta.generatedFields.some((f) => instance[f.name] === undefined || instance[f.name] === null);
+  const returning = needsKeys && target.dialect.capabilities.insertReturning;
+  const result = await runInsert(target, meta, fields, [encoded], returning, undefined);
+  if (Array.isArray(result)) {
+    assignGenerated(meta, target, instance, result[0] ?? []);
+  } else if (needsKeys) {
+    const pk = meta.pk;
+    if (pk.generated && result.insertId !== undefined) {
+      const decode = pk.decoder(target.dialect.values);
+      instance[pk.name] = decode === undefined ? Number(result.insertId) : decode(result.insertId);
+    }
+  }
+  instance[SAVED] = true;
+}
+
+export interface BulkInsertOptions {
+  readonly onConflict: OnConflict | undefined;
+}
+
+/** One multi-row INSERT; assigns generated keys where the backend returns them in order. */
+export async function insertBatch(
+  target: Target,
+  meta: ModelMeta,
+  fields: readonly Field[],
+  instances: readonly Instance[],
+  rows: readonly unknown[][],
+  options: BulkInsertOptions,
+): Promise<void> {
+  const caps = target.dialect.capabilities;
+  const needsKeys = meta.generatedFields.length > 0;
+  const returning =
+    needsKeys &&
+    options.onConflict?.action !== 'ignore' &&
+    (options.onConflict === undefined ? caps.insertReturning : caps.upsertReturning);
+  const encoded = rows.map((row) => encodeValues(fields, row, target));
+  const result = await runInsert(target, meta, fields, encoded, returning, options.onConflict);
+  if (Array.isArray(result)) {
+    if (result.length === instances.length) result.forEach((row, i) => assignGenerated(meta, target, instances[i]!, row));
+  } else if (needsKeys && options.onConflict === undefined && meta.pk.generated && result.insertId !== undefined) {
+    // MySQL: one statement's auto-increment values are consecutive, starting at the insert id.
+    const first = Number(result.insertId);
+    instances.forEach((instance, i) => {
+      instance[meta.pk.name] = first + i;
+    });
+  }
+  for (const instance of instances) instance[SAVED] = true;
+}
+
+/** UPDATE of the instance's row; `updateFields` limits the columns written. */
+export async function updateInstance(
+  target: Target,
+  meta: ModelMeta,
+  instance: Instance,
+  updateFields: readonly string[] | undefined,
+  forceUpdate: boolean,
+): Promise<void> {
+  const loaded = instance[LOADED];
+  if (loaded !== undefined && updateFields === undefined) {
+    throw new IncompleteInstanceError(
+      `${meta.name} was loaded with only(${[...loaded].map((n) => `'${n}'`).join(', ')}); save it with { updateFields: [...] } naming the fields to write.`,
+    );
+  }
+  const pkValue = instance[meta.pk.name];
+  if (pkValue === undefined || pkValue === null) {
+    throw new OperationalError(`${meta.name} has no primary key value, so it cannot be updated; save() it first to create it.`);
+  }
+  const now = new Date();
+  let fields: Field[];
+  if (updateFields === undefined) {
+    fields = meta.fields.filter((f) => !f.pk);
+  } else {
+    fields = updateFields.map((name) => meta.field(name, 'updateFields'));
+    for (const field of meta.fields) {
+      if (isAutoTime(field) && field.autoNow && !fields.includes(field)) fields.push(field);
+    }
+    const pkField = fields.find((f) => f.pk);
+    if (pkField !== undefined) throw new FieldError(`${meta.name}: updateFields cannot include the primary key '${pkField.name}'.`);
+  }
+  const set: [Field, unknown][] = [];
+  const conventions = target.dialect.values;
+  for (const field of fields) {
+    let value = instance[field.name];
+    if (isAutoTime(field) && field.autoNow) {
+      value = field.kind === 'datetime' ? new Date(now) : field.now();
+      instance[field.name] = value;
+    }
+    if (value === undefined) value = null;
+    const canonical = field.validate(value);
+    instance[field.name] = canonical;
+    set.push([field, field.canonicalEncoder(conventions)(canonical)]);
+  }
+  if (set.length === 0) return;
+  const encodedPk = meta.pk.encoder(conventions)(pkValue);
+  const { sql, params } = target.dialect.compiler.compile(planUpdateByPk(meta, set, encodedPk));
+  const result = await target.write(sql, params);
+  if (forceUpdate && result.affected === 0) {
+    throw new IntegrityError(`${meta.name} with ${meta.pk.name}=${String(pkValue)} does not exist, so forceUpdate could not update it.`);
+  }
+  instance[SAVED] = true;
+}
+
+export async function deleteInstance(target: Target, meta: ModelMeta, instance: Instance): Promise<void> {
+  const pkValue = instance[meta.pk.name];
+  if (pkValue === undefined || pkValue === null || instance[SAVED] !== true) {
+    throw new OperationalError(`Cannot delete an unsaved ${meta.name}: it has no row in the database.`);
+  }
+  const encodedPk = meta.pk.encoder(target.dialect.values)(pkValue);
+  const { sql, params } = target.dialect.compiler.compile(planDeleteByPk(meta, encodedPk));
+  await target.write(sql, params);
+  instance[SAVED] = false;
+}

@@ -1,0 +1,88 @@
+import type { Dialect } from '../dialects/dialect.js';
+import type { Field } from '../fields/base.js';
+import type { ModelMeta } from '../model/meta.js';
+import type { QueryState } from '../query/state.js';
+import { column, param, type Expr, type InsertNode, type OnConflict, type UpdateNode, type DeleteNode } from '../sql/ast.js';
+import { conditionsToExpr } from './conditions.js';
+
+/** INSERT of rows of already-encoded values, one per `columns` entry. */
+export function planInsert(
+  meta: ModelMeta,
+  fields: readonly Field[],
+  rows: readonly (readonly unknown[])[],
+  returning: readonly Field[],
+  onConflict: OnConflict | undefined,
+): InsertNode {
+  return {
+    kind: 'insert',
+    table: meta.table,
+    columns: fields.map((f) => f.column),
+    rows: rows.map((row) => row.map((value) => param(value))),
+    returning: returning.map((f) => f.column),
+    onConflict,
+  };
+}
+
+/** UPDATE of encoded values where the primary key matches. */
+export function planUpdateByPk(meta: ModelMeta, set: readonly [Field, unknown][], pkValue: unknown): UpdateNode {
+  return {
+    kind: 'update',
+    table: { name: meta.table, alias: undefined },
+    set: set.map(([field, value]) => ({ column: field.column, value: param(value) })),
+    where: { kind: 'compare', op: '=', left: column(undefined, meta.pk.column), right: param(pkValue) },
+  };
+}
+
+export function planDeleteByPk(meta: ModelMeta, pkValue: unknown): DeleteNode {
+  return {
+    kind: 'delete',
+    table: { name: meta.table, alias: undefined },
+    where: { kind: 'compare', op: '=', left: column(undefined, meta.pk.column), right: param(pkValue) },
+  };
+}
+
+/** QuerySet.update(): encoded values for the rows the filters match. */
+export function planUpdate(state: QueryState, dialect: Dialect, set: readonly [Field, unknown][]): UpdateNode {
+  return {
+    kind: 'update',
+    table: { name: state.meta.table, alias: undefined },
+    set: set.map(([field, value]) => ({ column: field.column, value: param(value) })),
+    where: conditionsToExpr(state.where, undefined, dialect.values),
+  };
+}
+
+export function planDelete(state: QueryState, dialect: Dialect): DeleteNode {
+  return {
+    kind: 'delete',
+    table: { name: state.meta.table, alias: undefined },
+    where: conditionsToExpr(state.where, undefined, dialect.values),
+  };
+}
+
+/**
+ * bulkUpdate: one UPDATE per batch, each column set by CASE over the primary key.
+ * `rows` pairs each encoded pk with the encoded values of `fields`.
+ */
+export function planBulkUpdate(
+  meta: ModelMeta,
+  fields: readonly Field[],
+  rows: readonly { readonly pk: unknown; readonly values: readonly unknown[] }[],
+): UpdateNode {
+  const pk = column(undefined, meta.pk.column);
+  return {
+    kind: 'update',
+    table: { name: meta.table, alias: undefined },
+    set: fields.map((field, i) => ({
+      column: field.column,
+      value: {
+        kind: 'case',
+        whens: rows.map((row) => ({
+          when: { kind: 'compare', op: '=', left: pk, right: param(row.pk) } as Expr,
+          then: { kind: 'typed', expr: param(row.values[i]), type: field.columnType() } as Expr,
+        })),
+        else: column(undefined, field.column),
+      },
+    })),
+    where: { kind: 'in', expr: pk, values: rows.map((row) => param(row.pk)), negated: false },
+  };
+}

@@ -1,0 +1,63 @@
+import { ParamsError } from '../errors.js';
+
+/** Filter keyword arguments: `{ name__icontains: 'x', age__gte: 18 }`. */
+export type FilterDict = Readonly<Record<string, unknown>>;
+
+/**
+ * A node of a boolean filter tree, as Tortoise's Q: `Q({ a: 1 }).or(Q({ b: 2 })).not()`.
+ * Immutable; combining returns a new node. The model is checked when the node is used in a filter.
+ */
+export class QNode<_M = unknown> {
+  constructor(
+    readonly filters: FilterDict | undefined,
+    readonly children: readonly QNode[],
+    readonly connector: 'AND' | 'OR',
+    readonly negated: boolean,
+  ) {}
+
+  and(...others: QNode<_M>[]): QNode<_M> {
+    return new QNode(undefined, [this, ...others.map(checkQ)], 'AND', false);
+  }
+
+  or(...others: QNode<_M>[]): QNode<_M> {
+    return new QNode(undefined, [this, ...others.map(checkQ)], 'OR', false);
+  }
+
+  not(): QNode<_M> {
+    return new QNode(this.filters, this.children, this.connector, !this.negated);
+  }
+}
+
+function checkQ(value: unknown): QNode {
+  if (!(value instanceof QNode)) {
+    throw new ParamsError(`Q objects combine only with other Q objects, got ${value === null ? 'null' : typeof value}.`);
+  }
+  return value;
+}
+
+export interface QFunction {
+  /** `Q({ name: 'x', age__gte: 18 })`: the filters AND-ed. */
+  <M = unknown>(filters: FilterDict): QNode<M>;
+  /** All of the nodes. */
+  and<M = unknown>(...nodes: QNode<M>[]): QNode<M>;
+  /** Any of the nodes. */
+  or<M = unknown>(...nodes: QNode<M>[]): QNode<M>;
+  /** The negation of the filters or node. */
+  not<M = unknown>(node: QNode<M> | FilterDict): QNode<M>;
+}
+
+/** Builds filter trees: `Q({ a: 1 })`, `Q.or(Q({ a: 1 }), Q({ b: 2 }))`, `Q.not({ c: 3 })`. */
+export const Q: QFunction = Object.assign(
+  <M = unknown>(filters: FilterDict): QNode<M> => {
+    if (filters === null || typeof filters !== 'object' || filters instanceof QNode) {
+      throw new ParamsError('Q() takes an object of filters, e.g. Q({ name__icontains: "x" }).');
+    }
+    return new QNode<M>(filters, [], 'AND', false);
+  },
+  {
+    and: <M = unknown>(...nodes: QNode<M>[]): QNode<M> => new QNode<M>(undefined, nodes.map(checkQ), 'AND', false),
+    or: <M = unknown>(...nodes: QNode<M>[]): QNode<M> => new QNode<M>(undefined, nodes.map(checkQ), 'OR', false),
+    not: <M = unknown>(node: QNode<M> | FilterDict): QNode<M> =>
+      node instanceof QNode ? node.not() : new QNode<M>(node, [], 'AND', true),
+  },
+);

@@ -1,0 +1,367 @@
+import { DoesNotExist, FieldError, MultipleObjectsReturned, NotSupportedError, ParamsError } from '../errors.js';
+import type { Target, UsingDb } from '../execution/target.js';
+import type { Field } from '../fields/base.js';
+import { resolveArgs } from '../lookups/resolve.js';
+import { fullHydrator, listMapper, partialHydrator, valuesMapper, type RowMapper } from '../model/hydrate.js';
+import type { ModelMeta, OrderSpec } from '../model/meta.js';
+import type { Model } from '../model/model.js';
+import { planKeys, planSelect } from '../plan/select.js';
+import { planDelete, planUpdate } from '../plan/write.js';
+import type { SelectNode } from '../sql/ast.js';
+import type { FieldKeys, FilterInput, ModelData, OrderKey, UpdateInput, ValueOf } from '../types/model-types.js';
+import { describeConditions } from './describe-conditions.js';
+import { LazyResult } from './lazy-result.js';
+import { QNode, type FilterDict } from './q.js';
+import { initialState, type QueryState, type Shape } from './state.js';
+
+/** A filter argument: keyword filters or a Q tree. */
+export type FilterArg<M> = FilterInput<M> | QNode<M>;
+
+/** The result type after changing the row shape: lists stay lists, single results stay single. */
+export type Reshape<R, Row> = R extends readonly unknown[] ? Row[] : null extends R ? Row | null : Row;
+/** The row type of a list result (or the single result itself). */
+export type ElementOf<R> = R extends readonly (infer E)[] ? E : R;
+
+type ValuesRow<M, K extends FieldKeys<M>> = { [P in K]: ValueOf<M, P> };
+type ValuesTuple<M, K extends readonly FieldKeys<M>[]> = { -readonly [I in keyof K]: ValueOf<M, K[I]> };
+
+export interface SelectForUpdateOptions {
+  /** Fail at once instead of waiting for a locked row. */
+  nowait?: boolean;
+  /** Skip rows other transactions hold. */
+  skipLocked?: boolean;
+  /** Tables to lock, when the query joins several. */
+  of?: readonly string[];
+}
+
+const STREAM_BATCH = 1000;
+
+function checkCount(value: unknown, what: string, meta: ModelMeta): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ParamsError(`${meta.name}: ${what} takes a non-negative integer, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * A lazy, immutable, awaitable query over a model, as in Tortoise: every method returns a new
+ * QuerySet and nothing runs until it is awaited (or iterated with `for await`).
+ * `R` is what awaiting it gives: `M[]`, a single `M`, `M | null`, or rows from `values()`.
+ */
+export class QuerySet<M extends Model, R = M[]> implements PromiseLike<R>, AsyncIterable<ElementOf<R>> {
+  /** @internal */
+  readonly state: QueryState;
+
+  constructor(metaOrState: ModelMeta | QueryState) {
+    this.state = 'where' in metaOrState ? metaOrState : initialState(metaOrState);
+  }
+
+  private next<R2 = R>(change: Partial<QueryState>): QuerySet<M, R2> {
+    return new QuerySet<M, R2>({ ...this.state, ...change });
+  }
+
+  private get meta(): ModelMeta {
+    return this.state.meta;
+  }
+
+  /** Rows matching every argument (AND). Keys: `field`, `field__lookup`; values are bound parameters. */
+  filter(...args: FilterArg<M>[]): QuerySet<M, R> {
+    if (args.length === 0) return this;
+    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[]);
+    return this.next({ where: [...this.state.where, ...conditions] });
+  }
+
+  /** Rows not matching the arguments: NOT (a AND b). */
+  exclude(...args: FilterArg<M>[]): QuerySet<M, R> {
+    if (args.length === 0) return this;
+    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[]);
+    return this.next({
+      where: [...this.state.where, { kind: 'group', connector: 'AND', negated: true, children: conditions }],
+    });
+  }
+
+  /** A copy of this QuerySet. */
+  all(): QuerySet<M, R> {
+    return this.next({});
+  }
+
+  /** Orders by fields; '-name' is descending. Replaces any earlier ordering and Meta.ordering. */
+  orderBy(...keys: OrderKey<M>[]): QuerySet<M, R> {
+    const ordering: OrderSpec[] = keys.map((key) => {
+      if (typeof key !== 'string') throw new ParamsError(`${this.meta.name}: orderBy takes field names, got ${typeof key}.`);
+      const desc = key.startsWith('-');
+      return { field: this.meta.field(desc ? key.slice(1) : key, `orderBy('${key}')`), desc };
+    });
+    return this.next({ ordering });
+  }
+
+  limit(count: number): QuerySet<M, R> {
+    return this.next({ limit: checkCount(count, 'limit()', this.meta) });
+  }
+
+  offset(count: number): QuerySet<M, R> {
+    return this.next({ offset: checkCount(count, 'offset()', this.meta) });
+  }
+
+  /** SELECT DISTINCT; meaningful with values()/valuesList(). */
+  distinct(): QuerySet<M, R> {
+    return this.next({ distinct: true });
+  }
+
+  /** Loads only these fields (and the primary key); reading another raises IncompleteInstanceError. */
+  only(...fields: FieldKeys<M>[]): QuerySet<M, R> {
+    const chosen = new Set<Field>([this.meta.pk]);
+    for (const name of fields) chosen.add(this.meta.field(name, `only('${name}')`));
+    return this.next({ only: this.meta.fields.filter((f) => chosen.has(f)) });
+  }
+
+  /** Runs on this connection or transaction instead of the model's default. */
+  usingDb(db: UsingDb): QuerySet<M, R> {
+    return this.next({ usingDb: db });
+  }
+
+  /** Locks the selected rows until the transaction ends (a no-op on SQLite, which locks the whole database). */
+  selectForUpdate(options: SelectForUpdateOptions = {}): QuerySet<M, R> {
+    if (options.nowait && options.skipLocked) {
+      throw new ParamsError(`${this.meta.name}: selectForUpdate takes nowait or skipLocked, not both.`);
+    }
+    return this.next({
+      lock: { nowait: options.nowait === true, skipLocked: options.skipLocked === true, of: options.of ?? [] },
+    });
+  }
+
+  /** Plain objects instead of instances: all fields, or the named ones. */
+  values(): QuerySet<M, Reshape<R, ModelData<M>>>;
+  values<K extends FieldKeys<M>>(...fields: K[]): QuerySet<M, Reshape<R, ValuesRow<M, K>>>;
+  values(...names: string[]): QuerySet<M, unknown> {
+    const fields = this.pickFields(names, 'values');
+    const shape: Shape = { mode: 'values', fields, keys: names.length === 0 ? fields.map((f) => f.name) : names };
+    return this.next({ shape });
+  }
+
+  /** Tuples of the named fields; with `{ flat: true }` and one field, the bare values. */
+  valuesList<K extends FieldKeys<M>>(field: K, options: { flat: true }): QuerySet<M, Reshape<R, ValueOf<M, K>>>;
+  valuesList<const K extends readonly FieldKeys<M>[]>(...fields: K): QuerySet<M, Reshape<R, ValuesTuple<M, K>>>;
+  valuesList(...args: unknown[]): QuerySet<M, unknown> {
+    const last = args[args.length - 1];
+    const flat = typeof last === 'object' && last !== null && (last as { flat?: unknown }).flat === true;
+    const names = (flat || (typeof last === 'object' && last !== null) ? args.slice(0, -1) : args) as string[];
+    const fields = this.pickFields(names, 'valuesList');
+    if (flat && fields.length !== 1) {
+      throw new ParamsError(`${this.meta.name}: valuesList with { flat: true } takes exactly one field, got ${fields.length}.`);
+    }
+    return this.next({ shape: { mode: 'list', fields, flat } });
+  }
+
+  private pickFields(names: readonly unknown[], method: string): Field[] {
+    if (names.length === 0) return [...this.meta.fields];
+    const seen = new Set<string>();
+    return names.map((name) => {
+      if (typeof name !== 'string') throw new ParamsError(`${this.meta.name}: ${method}() takes field names, got ${typeof name}.`);
+      if (seen.has(name)) throw new FieldError(`${this.meta.name}: ${method}() names '${name}' twice.`);
+      seen.add(name);
+      return this.meta.field(name, `${method}('${name}')`);
+    });
+  }
+
+  /** The first row (by the current ordering, else by primary key), or null. */
+  first(): QuerySet<M, ElementOf<R> | null> {
+    const ordering = this.state.ordering ?? (this.meta.ordering.length > 0 ? undefined : [{ field: this.meta.pk, desc: false }]);
+    return this.next({ single: 'first', ordering });
+  }
+
+  /** Exactly one row: DoesNotExist when none matches, MultipleObjectsReturned when several do. */
+  get(...args: FilterArg<M>[]): QuerySet<M, ElementOf<R>> {
+    return this.filter(...args).next({ single: 'get' });
+  }
+
+  /** One row or null; still MultipleObjectsReturned when several match. */
+  getOrNone(...args: FilterArg<M>[]): QuerySet<M, ElementOf<R> | null> {
+    return this.filter(...args).next({ single: 'getOrNone' });
+  }
+
+  /** The number of matching rows (honouring limit and offset). */
+  count(): LazyResult<number> {
+    return new LazyResult(async () => {
+      const target = this.target();
+      const { state } = this;
+      let node: SelectNode | { kind: 'count'; inner: SelectNode };
+      if (state.limit === undefined && state.offset === undefined && !state.distinct) {
+        node = { ...planKeys(state, target.dialect), columns: [{ expr: { kind: 'countAll' }, alias: undefined }] };
+      } else {
+        node = { kind: 'count', inner: planKeys(state, target.dialect) };
+      }
+      const { sql, params } = target.dialect.compiler.compile(node);
+      const rows = await target.rows(sql, params);
+      return Number(rows[0]?.[0] ?? 0);
+    });
+  }
+
+  /** Whether any row matches. */
+  exists(): LazyResult<boolean> {
+    return new LazyResult(async () => {
+      const target = this.target();
+      const node = { ...planKeys(this.state, target.dialect), limit: 1 };
+      const { sql, params } = target.dialect.compiler.compile(node);
+      const rows = await target.rows(sql, params);
+      return rows.length > 0;
+    });
+  }
+
+  /** Sets fields on every matching row; returns the number of rows changed. Values are validated first. */
+  update(data: UpdateInput<M>): LazyResult<number> {
+    const set = this.updateFields(data as Record<string, unknown>);
+    this.refuseSlicing('update');
+    return new LazyResult(async () => {
+      const target = this.target();
+      const encoded: [Field, unknown][] = set.map(([field, value]) => [field, field.canonicalEncoder(target.dialect.values)(value)]);
+      const { sql, params } = target.dialect.compiler.compile(planUpdate(this.state, target.dialect, encoded));
+      return (await target.write(sql, params)).affected;
+    });
+  }
+
+  private updateFields(data: Record<string, unknown>): [Field, unknown][] {
+    if (data === null || typeof data !== 'object') throw new ParamsError(`${this.meta.name}: update() takes an object of field values.`);
+    const entries = Object.entries(data);
+    if (entries.length === 0) throw new ParamsError(`${this.meta.name}: update() needs at least one field to set.`);
+    return entries.map(([name, value]) => {
+      const field = this.meta.field(name, 'update()');
+      if (field.pk) {
+        throw new FieldError(`${this.meta.name}: update() cannot change the primary key '${field.name}'; create a new row instead.`);
+      }
+      return [field, field.validate(value)];
+    });
+  }
+
+  /** Deletes every matching row; returns how many. */
+  delete(): LazyResult<number> {
+    this.refuseSlicing('delete');
+    return new LazyResult(async () => {
+      const target = this.target();
+      const { sql, params } = target.dialect.compiler.compile(planDelete(this.state, target.dialect));
+      return (await target.write(sql, params)).affected;
+    });
+  }
+
+  private refuseSlicing(method: string): void {
+    if (this.state.limit !== undefined || this.state.offset !== undefined) {
+      throw new NotSupportedError(
+        `${this.meta.name}: ${method}() with limit/offset is not supported on every backend; select the keys first and ${method} with pk__in.`,
+      );
+    }
+  }
+
+  /** The backend's query plan for this query. */
+  explain(): LazyResult<unknown[][]> {
+    return new LazyResult(async () => {
+      const target = this.target();
+      const { sql, params } = target.dialect.compiler.compile({ kind: 'explain', statement: this.selectNode(target) });
+      return target.rows(sql, params);
+    });
+  }
+
+  /** The SQL this QuerySet runs on the model's connection, with placeholders (values are bound separately). */
+  sql(): string {
+    return this.compile(this.target()).sql;
+  }
+
+  /** @internal The target a statement runs on. */
+  target(): Target {
+    const { runtime, connection } = this.meta.bound();
+    return runtime.target(connection, this.state.usingDb, this.meta.name);
+  }
+
+  private selectNode(target: Target): SelectNode {
+    const single = this.state.single;
+    const limit = single === 'get' || single === 'getOrNone' ? 2 : single === 'first' ? 1 : undefined;
+    return planSelect(this.state, target.dialect, limit);
+  }
+
+  private compile(target: Target): { sql: string; params: readonly unknown[] } {
+    return target.dialect.compiler.compile(this.selectNode(target));
+  }
+
+  private mapper(target: Target): RowMapper {
+    const { shape, meta, only } = this.state;
+    const conventions = target.dialect.values;
+    switch (shape.mode) {
+      case 'objects':
+        return only === undefined ? fullHydrator(meta, conventions) : partialHydrator(meta, only, conventions);
+      case 'values':
+        return valuesMapper(shape.keys, shape.fields, conventions);
+      case 'list':
+        return listMapper(shape.fields, conventions, shape.flat);
+    }
+  }
+
+  private readsBigInt(): boolean {
+    const { shape, meta } = this.state;
+    return shape.mode === 'objects' ? meta.hasBigInt : shape.fields.some((f) => f.kind === 'bigint');
+  }
+
+  /** Runs the query and shapes the result. */
+  async execute(): Promise<R> {
+    const target = this.target();
+    const { sql, params } = this.compile(target);
+    const rows = await target.rows(sql, params, this.readsBigInt() ? { bigint: true } : undefined);
+    const map = this.mapper(target);
+    const single = this.state.single;
+    if (single === undefined) {
+      const result = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) result[i] = map(rows[i]!);
+      return result as R;
+    }
+    if (rows.length > 1 && single !== 'first') {
+      throw new MultipleObjectsReturned(
+        `More than one ${this.meta.name} matches ${this.describeFilters()}; get() expects exactly one. Narrow the filters, or use first() or filter().`,
+        this.meta.name,
+      );
+    }
+    if (rows.length === 0) {
+      if (single === 'get') {
+        throw new DoesNotExist(`No ${this.meta.name} matches ${this.describeFilters()}.`, this.meta.name);
+      }
+      return null as R;
+    }
+    return map(rows[0]!) as R;
+  }
+
+  private describeFilters(): string {
+    return this.state.where.length === 0 ? 'the query (no filters)' : describeConditions(this.state.where);
+  }
+
+  then<A = R, B = never>(
+    onFulfilled?: ((value: R) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.execute().then(onFulfilled, onRejected);
+  }
+
+  catch<B = never>(onRejected: (reason: unknown) => B | PromiseLike<B>): Promise<R | B> {
+    return this.execute().catch(onRejected);
+  }
+
+  /**
+   * Streams rows in batches of 1000 (ordered, with the primary key as tie-breaker so pages
+   * never overlap), so a large result is never held in memory at once.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<ElementOf<R>> {
+    if (this.state.single !== undefined) {
+      const value = await this.execute();
+      if (value !== null) yield value as ElementOf<R>;
+      return;
+    }
+    const ordering = [...(this.state.ordering ?? this.meta.ordering)];
+    if (!ordering.some((o) => o.field === this.meta.pk)) ordering.push({ field: this.meta.pk, desc: false });
+    let offset = this.state.offset ?? 0;
+    let remaining = this.state.limit ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const size = Math.min(STREAM_BATCH, remaining);
+      const page = (await this.next<unknown[]>({ ordering, offset, limit: size }).execute()) as ElementOf<R>[];
+      for (const row of page) yield row;
+      if (page.length < size) return;
+      offset += size;
+      remaining -= size;
+    }
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * The SQL abstract syntax tree: a closed union of frozen-by-convention nodes.
+ * The planner builds these; only the dialect compilers turn them into text.
+ * Adding a node kind makes `SqlCompiler.expr`/`statement` fail to compile until it is handled.
+ */
+
+export type ComparisonOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
+export type DatePart =
+  | 'year'
+  | 'quarter'
+  | 'month'
+  | 'week'
+  | 'day'
+  | 'hour'
+  | 'minute'
+  | 'second'
+  | 'microsecond';
+export type LikeMode = 'exact' | 'contains' | 'startsWith' | 'endsWith';
+
+export interface ColumnNode {
+  readonly kind: 'column';
+  /** Table alias the column belongs to; undefined in statements over a single table. */
+  readonly table: string | undefined;
+  readonly name: string;
+}
+export interface ParamNode {
+  readonly kind: 'param';
+  readonly value: unknown;
+}
+export interface BoolNode {
+  readonly kind: 'bool';
+  readonly value: boolean;
+}
+export interface CompareNode {
+  readonly kind: 'compare';
+  readonly op: ComparisonOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+export interface ArithmeticNode {
+  readonly kind: 'arithmetic';
+  readonly op: ArithmeticOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+export interface AndNode {
+  readonly kind: 'and';
+  readonly items: readonly Expr[];
+}
+export interface OrNode {
+  readonly kind: 'or';
+  readonly items: readonly Expr[];
+}
+export interface NotNode {
+  readonly kind: 'not';
+  readonly item: Expr;
+}
+export interface IsNullNode {
+  readonly kind: 'isNull';
+  readonly expr: Expr;
+  readonly negated: boolean;
+}
+export interface InNode {
+  readonly kind: 'in';
+  readonly expr: Expr;
+  readonly values: readonly Expr[];
+  readonly negated: boolean;
+}
+export interface BetweenNode {
+  readonly kind: 'between';
+  readonly expr: Expr;
+  readonly low: Expr;
+  readonly high: Expr;
+}
+/** Text matching; the dialect builds and escapes the pattern from `value`. */
+export interface LikeNode {
+  readonly kind: 'like';
+  readonly expr: Expr;
+  readonly value: string;
+  readonly mode: LikeMode;
+  readonly caseInsensitive: boolean;
+}
+export interface DatePartNode {
+  readonly kind: 'datePart';
+  readonly part: DatePart;
+  readonly expr: Expr;
+  /** How the column stores the value, which decides the extraction SQL on some dialects. */
+  readonly storage: 'datetime' | 'date' | 'time';
+}
+/** A decimal column or value compared or ordered by magnitude (SQLite stores decimals as text). */
+export interface DecimalValueNode {
+  readonly kind: 'decimalValue';
+  readonly expr: Expr;
+}
+/** CASE WHEN … THEN … ELSE … END (bulkUpdate's per-row values). */
+export interface CaseNode {
+  readonly kind: 'case';
+  readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+  readonly else: Expr | undefined;
+}
+/** A value that must carry its column's type where the backend cannot infer it (PostgreSQL CASE branches). */
+export interface TypedNode {
+  readonly kind: 'typed';
+  readonly expr: Expr;
+  readonly type: ColumnType;
+}
+export interface CountAllNode {
+  readonly kind: 'countAll';
+}
+export interface AggregateNode {
+  readonly kind: 'aggregate';
+  readonly fn: 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
+  readonly expr: Expr;
+  readonly distinct: boolean;
+}
+
+export type Expr =
+  | ColumnNode
+  | ParamNode
+  | BoolNode
+  | CompareNode
+  | ArithmeticNode
+  | AndNode
+  | OrNode
+  | NotNode
+  | IsNullNode
+  | InNode
+  | BetweenNode
+  | LikeNode
+  | DatePartNode
+  | DecimalValueNode
+  | CaseNode
+  | TypedNode
+  | CountAllNode
+  | AggregateNode;
+
+export interface TableRef {
+  readonly name: string;
+  readonly alias: string | undefined;
+}
+export interface JoinNode {
+  readonly type: 'inner' | 'left';
+  readonly table: TableRef;
+  readonly on: Expr;
+}
+export interface SelectColumn {
+  readonly expr: Expr;
+  readonly alias: string | undefined;
+}
+export interface OrderItem {
+  readonly expr: Expr;
+  readonly desc: boolean;
+}
+export interface LockOptions {
+  readonly nowait: boolean;
+  readonly skipLocked: boolean;
+  readonly of: readonly string[];
+}
+
+export interface SelectNode {
+  readonly kind: 'select';
+  readonly from: TableRef;
+  readonly joins: readonly JoinNode[];
+  readonly columns: readonly SelectColumn[];
+  readonly distinct: boolean;
+  readonly where: Expr | undefined;
+  readonly groupBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: number | undefined;
+  readonly offset: number | undefined;
+  readonly lock: LockOptions | undefined;
+}
+/** `SELECT COUNT(*) FROM (inner)` and `SELECT EXISTS`-style wrappers. */
+export interface CountNode {
+  readonly kind: 'count';
+  readonly inner: SelectNode;
+}
+export type OnConflict =
+  | { readonly action: 'ignore' }
+  | { readonly action: 'update'; readonly target: readonly string[]; readonly update: readonly string[] };
+export interface InsertNode {
+  readonly kind: 'insert';
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly Expr[])[];
+  readonly returning: readonly string[];
+  readonly onConflict: OnConflict | undefined;
+}
+export interface UpdateNode {
+  readonly kind: 'update';
+  readonly table: TableRef;
+  readonly set: readonly { readonly column: string; readonly value: Expr }[];
+  readonly where: Expr | undefined;
+}
+export interface DeleteNode {
+  readonly kind: 'delete';
+  readonly table: TableRef;
+  readonly where: Expr | undefined;
+}
+export interface ExplainNode {
+  readonly kind: 'explain';
+  readonly statement: SelectNode;
+}
+
+/** Column definition in DDL; `type` is an abstract column type the dialect maps to SQL. */
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  readonly primaryKey: boolean;
+  readonly autoIncrement: boolean;
+  readonly unique: boolean;
+  readonly default: ParamNode | undefined;
+  readonly comment: string | undefined;
+}
+export type ColumnType =
+  | { readonly type: 'int' | 'bigint' | 'smallint' | 'float' | 'boolean' | 'text' | 'json' | 'binary' | 'uuid' }
+  | { readonly type: 'datetime' | 'date' | 'time' | 'timedelta' }
+  | { readonly type: 'varchar'; readonly length: number }
+  | { readonly type: 'decimal'; readonly digits: number; readonly places: number };
+
+export interface CreateTableNode {
+  readonly kind: 'createTable';
+  readonly table: string;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly ColumnDef[];
+  readonly uniqueTogether: readonly { readonly name: string; readonly columns: readonly string[] }[];
+  readonly comment: string | undefined;
+}
+export interface CreateIndexNode {
+  readonly kind: 'createIndex';
+  readonly name: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly ifNotExists: boolean;
+}
+export interface DropTableNode {
+  readonly kind: 'dropTable';
+  readonly table: string;
+  readonly ifExists: boolean;
+}
+/** Transaction control: the dialect picks the words (BEGIN, START TRANSACTION, SAVEPOINT …). */
+export interface TransactionNode {
+  readonly kind: 'transaction';
+  readonly action: 'begin' | 'commit' | 'rollback' | 'savepoint' | 'releaseSavepoint' | 'rollbackToSavepoint';
+  readonly savepoint: string | undefined;
+}
+
+export type Statement =
+  | SelectNode
+  | CountNode
+  | InsertNode
+  | UpdateNode
+  | DeleteNode
+  | ExplainNode
+  | CreateTableNode
+  | CreateIndexNode
+  | DropTableNode
+  | TransactionNode;
+
+export const column = (table: string | undefined, name: string): ColumnNode => ({ kind: 'column', table, name });
+export const param = (value: unknown): ParamNode => ({ kind: 'param', value });
+export const and = (items: readonly Expr[]): Expr =>
+  items.length === 1 ? items[0]! : { kind: 'and', items };
+export const or = (items: readonly Expr[]): Expr => (items.length === 1 ? items[0]! : { kind: 'or', items });
+
+export function emptySelect(from: TableRef): SelectNode {
+  return {
+    kind: 'select',
+    from,
+    joins: [],
+    columns: [],
+    distinct: false,
+    where: undefined,
+    groupBy: [],
+    orderBy: [],
+    limit: undefined,
+    offset: undefined,
+    lock: undefined,
+  };
+}

@@ -1,0 +1,359 @@
+import type {
+  ColumnDef,
+  ColumnType,
+  CountNode,
+  CreateIndexNode,
+  CreateTableNode,
+  DatePartNode,
+  DeleteNode,
+  DropTableNode,
+  ExplainNode,
+  Expr,
+  InsertNode,
+  LikeNode,
+  LockOptions,
+  SelectNode,
+  Statement,
+  TableRef,
+  TransactionNode,
+  UpdateNode,
+} from './ast.js';
+
+/** The SQL text of one statement and its bound parameters, in placeholder order. */
+export interface CompiledQuery {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/** Escape character for LIKE patterns; '!' needs no escaping in any dialect's string literals. */
+export const LIKE_ESCAPE = '!';
+
+export function escapeLike(value: string): string {
+  return value.replace(/[!%_]/g, (ch) => LIKE_ESCAPE + ch);
+}
+
+/** Wraps `value` into a LIKE pattern for the match mode (already escaped). */
+export function likePattern(value: string, mode: LikeNode['mode']): string {
+  const escaped = escapeLike(value);
+  switch (mode) {
+    case 'exact':
+      return escaped;
+    case 'contains':
+      return `%${escaped}%`;
+    case 'startsWith':
+      return `${escaped}%`;
+    case 'endsWith':
+      return `%${escaped}`;
+  }
+}
+
+/**
+ * The ANSI-ish base compiler. A dialect subclasses it and overrides the few
+ * places it differs (quoting, placeholders, types, LIKE, date parts, upserts).
+ * The compiler holds no state between calls; `params` is threaded through.
+ */
+export abstract class SqlCompiler {
+  abstract quoteIdent(name: string): string;
+  /** The placeholder for the parameter at 1-based position `index`. */
+  abstract placeholder(index: number): string;
+  abstract columnType(type: ColumnType, def: ColumnDef): string;
+
+  compile(statement: Statement): CompiledQuery {
+    const params: unknown[] = [];
+    const sql = this.statement(statement, params);
+    return { sql, params };
+  }
+
+  protected statement(node: Statement, params: unknown[]): string {
+    switch (node.kind) {
+      case 'select':
+        return this.select(node, params);
+      case 'count':
+        return this.count(node, params);
+      case 'insert':
+        return this.insert(node, params);
+      case 'update':
+        return this.update(node, params);
+      case 'delete':
+        return this.delete(node, params);
+      case 'explain':
+        return this.explain(node, params);
+      case 'createTable':
+        return this.createTable(node, params);
+      case 'createIndex':
+        return this.createIndex(node);
+      case 'dropTable':
+        return this.dropTable(node);
+      case 'transaction':
+        return this.transaction(node);
+    }
+  }
+
+  protected param(value: unknown, params: unknown[]): string {
+    params.push(value);
+    return this.placeholder(params.length);
+  }
+
+  protected table(ref: TableRef): string {
+    const name = this.quoteIdent(ref.name);
+    return ref.alias === undefined || ref.alias === ref.name ? name : `${name} ${this.quoteIdent(ref.alias)}`;
+  }
+
+  expr(node: Expr, params: unknown[]): string {
+    switch (node.kind) {
+      case 'column':
+        return node.table === undefined
+          ? this.quoteIdent(node.name)
+          : `${this.quoteIdent(node.table)}.${this.quoteIdent(node.name)}`;
+      case 'param':
+        return this.param(node.value, params);
+      case 'bool':
+        return node.value ? '1=1' : '1=0';
+      case 'compare':
+        return `${this.expr(node.left, params)} ${node.op} ${this.expr(node.right, params)}`;
+      case 'arithmetic':
+        return `(${this.expr(node.left, params)} ${node.op} ${this.expr(node.right, params)})`;
+      case 'and':
+        return node.items.length === 0
+          ? '1=1'
+          : node.items.map((item) => this.wrap(item, params)).join(' AND ');
+      case 'or':
+        return node.items.length === 0 ? '1=0' : `(${node.items.map((item) => this.wrap(item, params)).join(' OR ')})`;
+      case 'not':
+        return `NOT ${this.wrap(node.item, params)}`;
+      case 'isNull':
+        return `${this.expr(node.expr, params)} IS ${node.negated ? 'NOT ' : ''}NULL`;
+      case 'in':
+        if (node.values.length === 0) return node.negated ? '1=1' : '1=0';
+        return `${this.expr(node.expr, params)} ${node.negated ? 'NOT IN' : 'IN'} (${node.values
+          .map((value) => this.expr(value, params))
+          .join(', ')})`;
+      case 'between':
+        return `${this.expr(node.expr, params)} BETWEEN ${this.expr(node.low, params)} AND ${this.expr(node.high, params)}`;
+      case 'like':
+        return this.like(node, params);
+      case 'datePart':
+        return this.datePart(node, params);
+      case 'decimalValue':
+        return this.decimalValue(node.expr, params);
+      case 'case': {
+        const whens = node.whens.map((w) => `WHEN ${this.expr(w.when, params)} THEN ${this.expr(w.then, params)}`).join(' ');
+        const otherwise = node.else === undefined ? '' : ` ELSE ${this.expr(node.else, params)}`;
+        return `CASE ${whens}${otherwise} END`;
+      }
+      case 'typed':
+        return this.typed(node.expr, node.type, params);
+      case 'countAll':
+        return 'COUNT(*)';
+      case 'aggregate':
+        return `${node.fn}(${node.distinct ? 'DISTINCT ' : ''}${this.expr(node.expr, params)})`;
+    }
+  }
+
+  /** Parenthesises compound boolean operands so precedence never depends on the caller. */
+  protected wrap(node: Expr, params: unknown[]): string {
+    const sql = this.expr(node, params);
+    return node.kind === 'and' && node.items.length > 1 ? `(${sql})` : sql;
+  }
+
+  protected like(node: LikeNode, params: unknown[]): string {
+    const pattern = likePattern(node.value, node.mode);
+    const target = this.expr(node.expr, params);
+    if (node.caseInsensitive) {
+      return `${this.upper(this.textCast(target))} LIKE ${this.upper(this.param(pattern, params))} ESCAPE '${LIKE_ESCAPE}'`;
+    }
+    return `${this.textCast(target)} LIKE ${this.param(pattern, params)} ESCAPE '${LIKE_ESCAPE}'`;
+  }
+
+  protected upper(sql: string): string {
+    return `UPPER(${sql})`;
+  }
+
+  /** Text matching on a non-text column (a number, a UUID) casts it first. */
+  protected textCast(sql: string): string {
+    return `CAST(${sql} AS VARCHAR)`;
+  }
+
+  /** Most backends infer a parameter's type from its column; PostgreSQL overrides this with a CAST. */
+  protected typed(expr: Expr, _type: ColumnType, params: unknown[]): string {
+    return this.expr(expr, params);
+  }
+
+  protected decimalValue(expr: Expr, params: unknown[]): string {
+    return this.expr(expr, params);
+  }
+
+  protected datePart(node: DatePartNode, params: unknown[]): string {
+    return `EXTRACT(${node.part.toUpperCase()} FROM ${this.expr(node.expr, params)})`;
+  }
+
+  protected select(node: SelectNode, params: unknown[]): string {
+    let sql = node.distinct ? 'SELECT DISTINCT ' : 'SELECT ';
+    sql += node.columns
+      .map((col) => {
+        const expr = this.expr(col.expr, params);
+        return col.alias === undefined ? expr : `${expr} AS ${this.quoteIdent(col.alias)}`;
+      })
+      .join(', ');
+    sql += ` FROM ${this.table(node.from)}`;
+    for (const join of node.joins) {
+      sql += ` ${join.type === 'inner' ? 'INNER' : 'LEFT OUTER'} JOIN ${this.table(join.table)} ON ${this.expr(join.on, params)}`;
+    }
+    if (node.where !== undefined) sql += ` WHERE ${this.expr(node.where, params)}`;
+    if (node.groupBy.length > 0) sql += ` GROUP BY ${node.groupBy.map((g) => this.expr(g, params)).join(', ')}`;
+    if (node.orderBy.length > 0) {
+      sql += ` ORDER BY ${node.orderBy.map((o) => `${this.expr(o.expr, params)}${o.desc ? ' DESC' : ' ASC'}`).join(', ')}`;
+    }
+    sql += this.limitOffset(node.limit, node.offset, params);
+    if (node.lock !== undefined) sql += this.lock(node.lock);
+    return sql;
+  }
+
+  protected limitOffset(limit: number | undefined, offset: number | undefined, params: unknown[]): string {
+    let sql = '';
+    if (limit !== undefined) sql += ` LIMIT ${this.param(limit, params)}`;
+    if (offset !== undefined) sql += ` OFFSET ${this.param(offset, params)}`;
+    return sql;
+  }
+
+  protected lock(lock: LockOptions): string {
+    let sql = ' FOR UPDATE';
+    if (lock.of.length > 0) sql += ` OF ${lock.of.map((t) => this.quoteIdent(t)).join(', ')}`;
+    if (lock.nowait) sql += ' NOWAIT';
+    if (lock.skipLocked) sql += ' SKIP LOCKED';
+    return sql;
+  }
+
+  protected count(node: CountNode, params: unknown[]): string {
+    return `SELECT COUNT(*) FROM (${this.select(node.inner, params)}) ${this.quoteIdent('_count')}`;
+  }
+
+  protected insert(node: InsertNode, params: unknown[]): string {
+    const columns = node.columns.map((c) => this.quoteIdent(c)).join(', ');
+    const rows = node.rows.map((row) => `(${row.map((value) => this.expr(value, params)).join(', ')})`).join(', ');
+    let sql = `INSERT INTO ${this.quoteIdent(node.table)} `;
+    sql += node.columns.length === 0 ? this.insertDefaultValues() : `(${columns}) VALUES ${rows}`;
+    sql += this.onConflict(node);
+    if (node.returning.length > 0) sql += ` RETURNING ${node.returning.map((c) => this.quoteIdent(c)).join(', ')}`;
+    return sql;
+  }
+
+  protected insertDefaultValues(): string {
+    return 'DEFAULT VALUES';
+  }
+
+  protected onConflict(node: InsertNode): string {
+    const conflict = node.onConflict;
+    if (conflict === undefined) return '';
+    if (conflict.action === 'ignore') return ' ON CONFLICT DO NOTHING';
+    const target = conflict.target.map((c) => this.quoteIdent(c)).join(', ');
+    const set = conflict.update.map((c) => `${this.quoteIdent(c)} = EXCLUDED.${this.quoteIdent(c)}`).join(', ');
+    return ` ON CONFLICT (${target}) DO UPDATE SET ${set}`;
+  }
+
+  protected update(node: UpdateNode, params: unknown[]): string {
+    const set = node.set.map((s) => `${this.quoteIdent(s.column)} = ${this.expr(s.value, params)}`).join(', ');
+    let sql = `UPDATE ${this.table(node.table)} SET ${set}`;
+    if (node.where !== undefined) sql += ` WHERE ${this.expr(node.where, params)}`;
+    return sql;
+  }
+
+  protected delete(node: DeleteNode, params: unknown[]): string {
+    let sql = `DELETE FROM ${this.table(node.table)}`;
+    if (node.where !== undefined) sql += ` WHERE ${this.expr(node.where, params)}`;
+    return sql;
+  }
+
+  protected explain(node: ExplainNode, params: unknown[]): string {
+    return `EXPLAIN ${this.select(node.statement, params)}`;
+  }
+
+  protected createTable(node: CreateTableNode, params: unknown[]): string {
+    const parts = node.columns.map((col) => this.columnDef(col, params));
+    for (const unique of node.uniqueTogether) {
+      parts.push(
+        `CONSTRAINT ${this.quoteIdent(unique.name)} UNIQUE (${unique.columns.map((c) => this.quoteIdent(c)).join(', ')})`,
+      );
+    }
+    return `CREATE TABLE ${node.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.quoteIdent(node.table)} (${parts.join(', ')})${this.tableSuffix(node)}`;
+  }
+
+  /** Text after the closing parenthesis of CREATE TABLE (engine, charset, comment). */
+  protected tableSuffix(_node: CreateTableNode): string {
+    return '';
+  }
+
+  protected columnDef(col: ColumnDef, _params: unknown[]): string {
+    let sql = `${this.quoteIdent(col.name)} ${this.columnType(col.type, col)}`;
+    if (col.primaryKey) sql += ' PRIMARY KEY';
+    sql += this.autoIncrement(col);
+    if (!col.nullable && !col.primaryKey) sql += ' NOT NULL';
+    if (col.unique && !col.primaryKey) sql += ' UNIQUE';
+    if (col.default !== undefined) sql += ` DEFAULT ${this.literal(col.default.value)}`;
+    sql += this.columnComment(col);
+    return sql;
+  }
+
+  protected autoIncrement(_col: ColumnDef): string {
+    return '';
+  }
+
+  protected columnComment(_col: ColumnDef): string {
+    return '';
+  }
+
+  /**
+   * DDL cannot bind parameters, so defaults are rendered as literals here and only here:
+   * numbers and booleans as themselves, strings through `quoteString`.
+   */
+  literal(value: unknown): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`cannot render ${value} in DDL`);
+      return String(value);
+    }
+    if (typeof value === 'boolean') return this.booleanLiteral(value);
+    if (typeof value === 'string') return this.quoteString(value);
+    throw new TypeError(`cannot render a ${typeof value} default in DDL`);
+  }
+
+  protected booleanLiteral(value: boolean): string {
+    return value ? 'TRUE' : 'FALSE';
+  }
+
+  quoteString(value: string): string {
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+
+  protected createIndex(node: CreateIndexNode): string {
+    const columns = node.columns.map((c) => this.quoteIdent(c)).join(', ');
+    return `CREATE ${node.unique ? 'UNIQUE ' : ''}INDEX ${node.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.quoteIdent(node.name)} ON ${this.quoteIdent(node.table)} (${columns})`;
+  }
+
+  protected dropTable(node: DropTableNode): string {
+    return `DROP TABLE ${node.ifExists ? 'IF EXISTS ' : ''}${this.quoteIdent(node.table)}`;
+  }
+
+  protected transaction(node: TransactionNode): string {
+    const savepoint = node.savepoint === undefined ? '' : this.quoteIdent(node.savepoint);
+    switch (node.action) {
+      case 'begin':
+        return 'BEGIN';
+      case 'commit':
+        return 'COMMIT';
+      case 'rollback':
+        return 'ROLLBACK';
+      case 'savepoint':
+        return `SAVEPOINT ${savepoint}`;
+      case 'releaseSavepoint':
+        return `RELEASE SAVEPOINT ${savepoint}`;
+      case 'rollbackToSavepoint':
+        return `ROLLBACK TO SAVEPOINT ${savepoint}`;
+    }
+  }
+}
+
+/** Doubles the quote character inside an identifier and wraps it. */
+export function quoteWith(quote: string, name: string): string {
+  return quote + name.split(quote).join(quote + quote) + quote;
+}

@@ -1,0 +1,286 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { connectionSettings, parseDbUrl, type ConnectionObject, type ConnectionSettings } from './config/db-url.js';
+import type { Dialect } from './dialects/dialect.js';
+import { mysqlDialect, mysqlDialectFor } from './dialects/mysql/index.js';
+import type { MysqlPool } from './dialects/mysql/driver.js';
+import { postgresDialect } from './dialects/postgres/index.js';
+import { sqliteDialect } from './dialects/sqlite/index.js';
+import { ConfigurationError, ParamsError } from './errors.js';
+import { ConnectionHandle } from './execution/connection-handle.js';
+import type { Runtime } from './execution/runtime.js';
+import type { Target, UsingDb } from './execution/target.js';
+import { registerBuiltinLookups } from './lookups/builtin.js';
+import { LookupRegistry } from './lookups/registry.js';
+import { bindMeta, boundMeta, buildMeta, isAbstract, type ModelClassLike, type ModelMeta } from './model/meta.js';
+import { Model } from './model/model.js';
+import { generateSchemas, schemaStatements, type GenerateSchemasOptions } from './schema/generate.js';
+import { runInTransaction, type TransactionStore } from './transaction/run-in-transaction.js';
+import type { TransactionClient } from './transaction/transaction-client.js';
+
+/** Where models come from: a module path (imported), a module namespace object, or a model class. */
+export type ModelSource = string | Readonly<Record<string, unknown>> | ModelClassLike;
+
+export interface AppConfig {
+  models: readonly ModelSource[];
+  /** Tortoise's spelling; `defaultConnection` is the same. */
+  default_connection?: string;
+  defaultConnection?: string;
+}
+
+/** Tortoise's config shape. */
+export interface TerrapinConfig {
+  connections: Readonly<Record<string, string | ConnectionObject>>;
+  apps: Readonly<Record<string, AppConfig>>;
+}
+
+export type InitOptions =
+  | { config: TerrapinConfig; dbUrl?: never; modules?: never }
+  | { dbUrl: string; modules: Readonly<Record<string, readonly ModelSource[]>>; config?: never };
+
+const DIALECTS: Record<ConnectionSettings['dialect'], Dialect> = {
+  sqlite: sqliteDialect,
+  postgres: postgresDialect,
+  mysql: mysqlDialect,
+};
+
+function isModelClass(value: unknown): value is ModelClassLike {
+  return typeof value === 'function' && value.prototype instanceof Model;
+}
+
+async function loadModels(source: ModelSource, app: string): Promise<ModelClassLike[]> {
+  if (isModelClass(source)) return [source];
+  let namespace: Readonly<Record<string, unknown>>;
+  if (typeof source === 'string') {
+    const specifier = source.startsWith('.') || isAbsolute(source) ? pathToFileURL(resolve(source)).href : source;
+    try {
+      namespace = (await import(specifier)) as Record<string, unknown>;
+    } catch (cause) {
+      throw new ConfigurationError(`app '${app}': cannot import the models module '${source}': ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  } else if (typeof source === 'object' && source !== null) {
+    namespace = source;
+  } else {
+    throw new ConfigurationError(`app '${app}': a models entry must be a module path, a module object or a model class, got ${typeof source}.`);
+  }
+  const found = Object.values(namespace).filter(isModelClass).filter((cls) => !isAbstract(cls));
+  if (found.length === 0 && typeof source === 'string') {
+    throw new ConfigurationError(`app '${app}': the module '${source}' exports no model classes.`);
+  }
+  return found;
+}
+
+/**
+ * A Terrapin instance: its connections and registered models. `Terrapin.init(...)` and the other
+ * static methods use the default instance; create more with `new Terrapin()` to run two
+ * configurations side by side (each model class belongs to one instance).
+ */
+export class Terrapin implements Runtime {
+  /** The instance behind the static methods. */
+  static readonly default: Terrapin = new Terrapin();
+
+  readonly lookups = new LookupRegistry();
+  private readonly transactions = new AsyncLocalStorage<TransactionStore>();
+  private readonly handles = new Map<string, ConnectionHandle>();
+  private readonly metas: ModelMeta[] = [];
+  private state: 'new' | 'ready' | 'closed' = 'new';
+
+  constructor() {
+    registerBuiltinLookups(this.lookups);
+  }
+
+  static init(options: InitOptions): Promise<Terrapin> {
+    return Terrapin.default.init(options);
+  }
+
+  static close(): Promise<void> {
+    return Terrapin.default.close();
+  }
+
+  /** Tortoise's name for `close()`. */
+  static closeConnections(): Promise<void> {
+    return Terrapin.default.close();
+  }
+
+  static generateSchemas(options?: GenerateSchemasOptions): Promise<void> {
+    return Terrapin.default.generateSchemas(options);
+  }
+
+  /** Registers the models and opens the connections. Calling it again first closes the previous setup. */
+  async init(options: InitOptions): Promise<this> {
+    if (this.state === 'ready') await this.close();
+    this.metas.length = 0;
+    const config = this.configFrom(options);
+    const connectionNames = Object.keys(config.connections);
+    if (connectionNames.length === 0) throw new ConfigurationError('config.connections is empty; add at least one, e.g. { default: "sqlite://db.sqlite3" }.');
+    for (const [name, entry] of Object.entries(config.connections)) {
+      const settings = connectionSettings(entry, name);
+      this.handles.set(name, new ConnectionHandle(name, settings, DIALECTS[settings.dialect]));
+    }
+    try {
+      await this.detectDialects();
+      for (const [app, appConfig] of Object.entries(config.apps)) {
+        const connection = appConfig.defaultConnection ?? appConfig.default_connection ?? 'default';
+        if (!this.handles.has(connection)) {
+          throw new ConfigurationError(
+            `app '${app}' uses the connection '${connection}', which is not in config.connections (${connectionNames.join(', ')}).`,
+          );
+        }
+        if (!Array.isArray(appConfig.models)) throw new ConfigurationError(`app '${app}': 'models' must be an array.`);
+        for (const source of appConfig.models) {
+          for (const cls of await loadModels(source, app)) this.register(cls, app, connection);
+        }
+      }
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    this.state = 'ready';
+    return this;
+  }
+
+  private configFrom(options: InitOptions): TerrapinConfig {
+    if (options === null || typeof options !== 'object') {
+      throw new ConfigurationError('Terrapin.init takes { dbUrl, modules } or { config }.');
+    }
+    if (options.config !== undefined && options.dbUrl !== undefined) {
+      throw new ConfigurationError('Terrapin.init takes either config or dbUrl with modules, not both.');
+    }
+    if (options.config !== undefined) {
+      if (typeof options.config.connections !== 'object' || typeof options.config.apps !== 'object') {
+        throw new ConfigurationError('config needs both connections and apps, as in Tortoise: { connections: { default: url }, apps: { models: { models: [...] } } }.');
+      }
+      return options.config;
+    }
+    if (typeof options.dbUrl !== 'string' || typeof options.modules !== 'object' || options.modules === null) {
+      throw new ConfigurationError("Terrapin.init needs dbUrl and modules, e.g. { dbUrl: 'sqlite://db.sqlite3', modules: { models: ['./models.js'] } }, or a config.");
+    }
+    parseDbUrl(options.dbUrl);
+    const apps: Record<string, AppConfig> = {};
+    for (const [app, models] of Object.entries(options.modules)) apps[app] = { models, defaultConnection: 'default' };
+    return { connections: { default: options.dbUrl }, apps };
+  }
+
+  /** MySQL and MariaDB share a URL scheme but not every feature; ask the server which it is. */
+  private async detectDialects(): Promise<void> {
+    for (const handle of this.handles.values()) {
+      if (handle.dialect !== mysqlDialect) continue;
+      const version = await (handle.pool as MysqlPool).serverVersion();
+      handle.dialect = mysqlDialectFor(version);
+    }
+  }
+
+  private register(cls: ModelClassLike, app: string, connection: string): void {
+    const existing = boundMeta<ModelMeta>(cls);
+    if (existing !== undefined && existing.binding?.runtime === this && this.metas.includes(existing)) return;
+    if (existing?.binding !== undefined && existing.binding.runtime !== this && (existing.binding.runtime as Terrapin).state === 'ready') {
+      throw new ConfigurationError(`${cls.name} is already registered with another Terrapin instance; a model class belongs to one.`);
+    }
+    const meta = buildMeta(cls, app);
+    const clash = this.metas.find((m) => m.table === meta.table);
+    if (clash !== undefined) {
+      throw new ConfigurationError(`${meta.name} and ${clash.name} both use the table '${meta.table}'; set meta.table on one of them.`);
+    }
+    meta.binding = { runtime: this, connection };
+    bindMeta(cls, meta);
+    this.metas.push(meta);
+  }
+
+  /** The registered models' metadata. */
+  get models(): readonly ModelMeta[] {
+    return this.metas;
+  }
+
+  private ready(what: string): void {
+    if (this.state === 'ready') return;
+    throw new ConfigurationError(
+      this.state === 'closed'
+        ? `Terrapin was closed (Terrapin.close()), so ${what} cannot run. Call await Terrapin.init(...) again first; connections are not reopened silently.`
+        : `Terrapin is not initialised, so ${what} cannot run. Call await Terrapin.init({ dbUrl, modules }) first.`,
+    );
+  }
+
+  /** The named connection handle. */
+  connection(name: string): ConnectionHandle {
+    this.ready(`connection '${name}'`);
+    const handle = this.handles.get(name);
+    if (handle === undefined) {
+      throw new ConfigurationError(`There is no connection '${name}'. Configured: ${[...this.handles.keys()].join(', ')}.`);
+    }
+    return handle;
+  }
+
+  target(connectionName: string, usingDb: UsingDb | undefined, modelName: string): Target {
+    if (this.state !== 'ready') this.ready(`a query on ${modelName}`);
+    if (usingDb !== undefined) {
+      if (typeof usingDb !== 'string') return usingDb;
+      connectionName = usingDb;
+    }
+    const current = this.transactions.getStore()?.get(connectionName);
+    if (current !== undefined && current.isActive) return current;
+    return this.connection(connectionName);
+  }
+
+  /**
+   * Runs `fn` in a transaction: commit when it returns, roll back (and rethrow) when it throws.
+   * Every query inside uses the transaction without being told; nested calls use savepoints.
+   */
+  inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options: { connection?: string } = {}): Promise<T> {
+    return runInTransaction(this.transactions, this.connection(this.connectionNameFor(options.connection)), fn);
+  }
+
+  private connectionNameFor(name: string | undefined): string {
+    this.ready('a transaction');
+    if (name !== undefined) return name;
+    if (this.handles.size === 1) return this.handles.keys().next().value!;
+    throw new ParamsError(
+      `Several connections are configured (${[...this.handles.keys()].join(', ')}); pass { connection: 'name' } to say which one the transaction is on.`,
+    );
+  }
+
+  /** Creates the tables of every registered model (with `safe`, only those missing). */
+  async generateSchemas(options: GenerateSchemasOptions = {}): Promise<void> {
+    this.ready('generateSchemas()');
+    for (const handle of this.handles.values()) {
+      const metas = this.metas.filter((m) => m.binding?.connection === handle.connectionName);
+      await generateSchemas(handle, metas, options);
+    }
+  }
+
+  /** The DDL `generateSchemas` would run, per connection. */
+  schemaSql(options: GenerateSchemasOptions = {}): Record<string, string[]> {
+    this.ready('schemaSql()');
+    const result: Record<string, string[]> = {};
+    for (const handle of this.handles.values()) {
+      const metas = this.metas.filter((m) => m.binding?.connection === handle.connectionName);
+      result[handle.connectionName] = schemaStatements(handle.dialect, metas, options).map(
+        (node) => handle.dialect.compiler.compile(node).sql,
+      );
+    }
+    return result;
+  }
+
+  /** Closes every connection. Models stay registered but refuse to run until `init` is called again. */
+  async close(): Promise<void> {
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    this.state = this.state === 'new' && handles.length === 0 ? 'new' : 'closed';
+    await Promise.all(handles.map((h) => h.close()));
+  }
+}
+
+/** Runs `fn` in a transaction on the default instance; see `Terrapin#inTransaction`. */
+export function inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options?: { connection?: string }): Promise<T> {
+  return Terrapin.default.inTransaction(fn, options);
+}
+
+/** Wraps an async function so every call runs in its own transaction (nested calls use savepoints). */
+export function atomic<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+  options?: { connection?: string },
+): (...args: A) => Promise<R> {
+  return (...args: A) => inTransaction(() => fn(...args), options);
+}
