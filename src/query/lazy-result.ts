@@ -2,7 +2,9 @@
  * A result computed only when awaited, like Tortoise's CountQuery or UpdateQuery:
  * `qs.count()` builds it, `await` runs it. Each await runs the query again.
  */
-export class LazyResult<T> implements PromiseLike<T> {
+export class LazyResult<T> implements Promise<T> {
+  readonly [Symbol.toStringTag] = 'LazyResult';
+
   constructor(private readonly run: () => Promise<T>) {}
 
   then<A = T, B = never>(
@@ -12,7 +14,11 @@ export class LazyResult<T> implements PromiseLike<T> {
     return this.run().then(onFulfilled, onRejected);
   }
 
-  catch<B = never>(onRejected: (reason: unknown) => B | PromiseLike<B>): Promise<T | B> {
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
     return this.run().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.run().finally(onFinally);
   }
 }

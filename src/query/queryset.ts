@@ -48,7 +48,7 @@ function checkCount(value: unknown, what: string, meta: ModelMeta): number {
  * QuerySet and nothing runs until it is awaited (or iterated with `for await`).
  * `R` is what awaiting it gives: `M[]`, a single `M`, `M | null`, or rows from `values()`.
  */
-export class QuerySet<M extends Model, R = M[]> implements PromiseLike<R>, AsyncIterable<ElementOf<R>> {
+export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIterable<ElementOf<R>> {
   /** @internal */
   readonly state: QueryState;
 
@@ -337,9 +337,16 @@ export class QuerySet<M extends Model, R = M[]> implements PromiseLike<R>, Async
     return this.execute().then(onFulfilled, onRejected);
   }
 
-  catch<B = never>(onRejected: (reason: unknown) => B | PromiseLike<B>): Promise<R | B> {
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<R | B> {
     return this.execute().catch(onRejected);
   }
+
+  finally(onFinally?: (() => void) | null): Promise<R> {
+    return this.execute().finally(onFinally);
+  }
+
+  /** Makes a QuerySet usable wherever a Promise is expected (it runs when awaited). */
+  readonly [Symbol.toStringTag] = 'QuerySet';
 
   /**
    * Streams rows in batches of 1000 (ordered, with the primary key as tie-breaker so pages

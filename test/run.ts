@@ -1,0 +1,79 @@
+/**
+ * `npm test`: finds which backends are reachable, then runs every compiled test file with
+ * node's test runner. With TERRAPIN_REQUIRE_ALL_BACKENDS=1 (CI) an unreachable backend fails
+ * the run instead of being skipped. Ends with node's summary and a plain "N passed, N failed" line.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+import postgres from 'postgres';
+import mysql from 'mysql2/promise';
+import { MYSQL_ADMIN_URL, PG_ADMIN_URL, type BackendName } from './support/backends.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function testFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) files.push(...testFiles(path));
+    else if (entry.endsWith('.test.js')) files.push(path);
+  }
+  return files.sort();
+}
+
+async function reachable(backend: BackendName): Promise<string | undefined> {
+  try {
+    if (backend === 'postgres') {
+      const sql = postgres(PG_ADMIN_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
+      try {
+        await sql`select 1`;
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
+    } else if (backend === 'mysql') {
+      const connection = await mysql.createConnection({ uri: MYSQL_ADMIN_URL, connectTimeout: 3000 });
+      await connection.query('select 1');
+      await connection.end();
+    }
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message || error.constructor.name : String(error);
+  }
+}
+
+const required = process.env.TERRAPIN_REQUIRE_ALL_BACKENDS === '1';
+const backends: BackendName[] = ['sqlite'];
+for (const [backend, label, url] of [
+  ['postgres', 'PostgreSQL', PG_ADMIN_URL],
+  ['mysql', 'MySQL/MariaDB', MYSQL_ADMIN_URL],
+] as const) {
+  const problem = await reachable(backend);
+  if (problem === undefined) backends.push(backend);
+  else if (required) {
+    console.error(`${label} is required (TERRAPIN_REQUIRE_ALL_BACKENDS=1) but unreachable at ${url}: ${problem}`);
+    process.exit(1);
+  } else console.log(`skipping ${label}: cannot connect to ${url} (${problem})`);
+}
+process.env.TERRAPIN_TEST_BACKENDS = backends.join(',');
+console.log(`backends: ${backends.join(', ')}`);
+
+const filter = process.argv.slice(2);
+const files = testFiles(here).filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)));
+let passed = 0;
+let failed = 0;
+const stream = run({ files, concurrency: 2 });
+stream.on('test:pass', (event) => {
+  if (event.details.type !== 'suite') passed++;
+});
+stream.on('test:fail', (event) => {
+  if (event.details.type !== 'suite') failed++;
+});
+stream.compose(new spec()).pipe(process.stdout);
+await new Promise<void>((resolve) => stream.on('end', () => resolve()));
+// Let the reporter flush before the closing line.
+await new Promise((resolve) => setTimeout(resolve, 50));
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

@@ -1,0 +1,83 @@
+/**
+ * Which databases the integration suites run on, and a fresh database per suite on each.
+ * `test/run.ts` decides the list (TERRAPIN_TEST_BACKENDS); a suite file never skips a backend itself.
+ */
+import postgres from 'postgres';
+import mysql from 'mysql2/promise';
+import { after, before, describe } from 'node:test';
+import { Terrapin, type ModelSource } from '../../src/index.js';
+
+export type BackendName = 'sqlite' | 'postgres' | 'mysql';
+
+export const PG_ADMIN_URL = process.env.TERRAPIN_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const MYSQL_ADMIN_URL = process.env.TERRAPIN_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+/** The backends this run covers (SQLite always). */
+export function activeBackends(): BackendName[] {
+  const list = (process.env.TERRAPIN_TEST_BACKENDS ?? 'sqlite').split(',').map((s) => s.trim()).filter(Boolean);
+  return list as BackendName[];
+}
+
+function databaseName(suite: string): string {
+  if (!/^[a-z0-9_]+$/.test(suite)) throw new Error(`suite names are lower_snake_case, got '${suite}'`);
+  return `terrapin_${suite}`;
+}
+
+/** Drops and recreates the suite's own database, so suites can run in parallel. Returns its URL. */
+export async function freshDatabase(backend: BackendName, suite: string): Promise<string> {
+  const name = databaseName(suite);
+  if (backend === 'sqlite') return 'sqlite://:memory:';
+  if (backend === 'postgres') {
+    const sql = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await sql.unsafe(`CREATE DATABASE "${name}"`);
+    } finally {
+      await sql.end();
+    }
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    return url.toString();
+  }
+  const connection = await mysql.createConnection(MYSQL_ADMIN_URL);
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } finally {
+    await connection.end();
+  }
+  const url = new URL(MYSQL_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export interface BackendContext {
+  readonly backend: BackendName;
+  /** The URL of the suite's fresh database (set in `before`). */
+  url: string;
+}
+
+/**
+ * Declares `fn`'s tests once per active backend, inside `describe(backend)`, with the default
+ * Terrapin instance initialised on a fresh database holding the models' tables.
+ */
+export function forEachBackend(
+  suite: string,
+  models: readonly ModelSource[],
+  fn: (ctx: BackendContext) => void,
+): void {
+  for (const backend of activeBackends()) {
+    describe(backend, () => {
+      const ctx: BackendContext = { backend, url: '' };
+      before(async () => {
+        ctx.url = await freshDatabase(backend, suite);
+        await Terrapin.init({ dbUrl: ctx.url, modules: { models } });
+        await Terrapin.generateSchemas({ safe: false });
+      });
+      after(async () => {
+        await Terrapin.close();
+      });
+      fn(ctx);
+    });
+  }
+}
