@@ -7,7 +7,7 @@ import { mysqlDialect, mysqlDialectFor } from './dialects/mysql/index.js';
 import type { MysqlPool } from './dialects/mysql/driver.js';
 import { postgresDialect } from './dialects/postgres/index.js';
 import { sqliteDialect } from './dialects/sqlite/index.js';
-import { ConfigurationError, ParamsError } from './errors.js';
+import { ConfigurationError, ParamsError, TransactionManagementError } from './errors.js';
 import { ConnectionHandle } from './execution/connection-handle.js';
 import type { Runtime } from './execution/runtime.js';
 import type { Target, UsingDb } from './execution/target.js';
@@ -107,6 +107,11 @@ export class Terrapin implements Runtime {
 
   static generateSchemas(options?: GenerateSchemasOptions): Promise<void> {
     return Terrapin.default.generateSchemas(options);
+  }
+
+  /** `inTransaction` on the default instance; see `Terrapin#inTransaction`. */
+  static inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options?: { connection?: string }): Promise<T> {
+    return Terrapin.default.inTransaction(fn, options);
   }
 
   /** Registers the models and opens the connections. Calling it again first closes the previous setup. */
@@ -220,15 +225,23 @@ export class Terrapin implements Runtime {
       connectionName = usingDb;
     }
     const current = this.transactions.getStore()?.get(connectionName);
-    if (current !== undefined && current.isActive) return current;
-    return this.connection(connectionName);
+    if (current === undefined) return this.connection(connectionName);
+    if (!current.isActive) {
+      // Started inside an inTransaction callback but run after it finished (a missing await):
+      // running it on the pool instead would silently escape the transaction.
+      throw new TransactionManagementError(
+        `A query on ${modelName} belongs to a transaction on connection '${connectionName}' that has already ended. Await every query inside the inTransaction callback.`,
+      );
+    }
+    return current;
   }
 
   /**
    * Runs `fn` in a transaction: commit when it returns, roll back (and rethrow) when it throws.
    * Every query inside uses the transaction without being told; nested calls use savepoints.
    */
-  inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options: { connection?: string } = {}): Promise<T> {
+  // async so that a bad setup (not initialised, no such connection) rejects instead of throwing synchronously.
+  async inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options: { connection?: string } = {}): Promise<T> {
     return runInTransaction(this.transactions, this.connection(this.connectionNameFor(options.connection)), fn);
   }
 

@@ -78,14 +78,27 @@ function poolFrom(dialect: DialectName, raw: Record<string, string>, where: stri
     const target = POOL_KEYS[key];
     if (target === undefined) continue;
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) {
-      throw new ConfigurationError(`${where}: '${key}' must be a non-negative number, got '${value}'.`);
+    const wantsInteger = target === 'min' || target === 'max';
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || (wantsInteger && !Number.isInteger(n))) {
+      throw new ConfigurationError(`${where}: '${key}' must be a non-negative ${wantsInteger ? 'whole number' : 'number'}, got '${value}'.`);
     }
     pool[target] = n;
   }
   if (pool.max < 1) throw new ConfigurationError(`${where}: the pool's maxsize must be at least 1, got ${pool.max}.`);
   if (pool.min > pool.max) pool.min = pool.max;
   return pool;
+}
+
+/** Percent-decodes a URL part; a stray '%' is a ConfigurationError that says to encode it. */
+function decodePart(part: string, what: string, where: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch (cause) {
+    throw new ConfigurationError(
+      `${where}: the ${what} in the database URL is not valid percent-encoding; write '%' as '%25' (encodeURIComponent does it).`,
+      { cause },
+    );
+  }
 }
 
 function withoutPoolKeys(raw: Record<string, string>): Record<string, string> {
@@ -123,7 +136,7 @@ export function parseDbUrl(url: string, connectionName = 'default'): ConnectionS
     const raw = Object.fromEntries(new URLSearchParams(query));
     return {
       dialect,
-      path: decodeURIComponent(path),
+      path: decodePart(path, 'file path', where),
       host: '',
       port: 0,
       user: '',
@@ -143,11 +156,12 @@ export function parseDbUrl(url: string, connectionName = 'default'): ConnectionS
   return {
     dialect,
     path: '',
-    host: parsed.hostname || '127.0.0.1',
+    // IPv6 hosts come bracketed ('[::1]'); drivers want the bare address.
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: parsed.port === '' ? DEFAULT_PORTS[dialect] : Number(parsed.port),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+    user: decodePart(parsed.username, 'user name', where),
+    password: decodePart(parsed.password, 'password', where),
+    database: decodePart(parsed.pathname.replace(/^\//, ''), 'database name', where),
     pool: poolFrom(dialect, raw, where),
     options: withoutPoolKeys(raw),
   };

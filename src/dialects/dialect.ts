@@ -6,12 +6,16 @@ import type { ConnectionSettings } from '../config/db-url.js';
 export interface Capabilities {
   /** INSERT … RETURNING works (PostgreSQL, SQLite ≥ 3.35, MariaDB ≥ 10.5). */
   readonly insertReturning: boolean;
+  /** The driver reports the auto-increment id of a single-row INSERT (cheaper than RETURNING). */
+  readonly insertId: boolean;
   /** SELECT … FOR UPDATE exists. */
   readonly selectForUpdate: boolean;
   /** Upsert needs the conflict target columns (ON CONFLICT (…)); MySQL's ON DUPLICATE KEY does not. */
   readonly upsertNeedsTarget: boolean;
   /** An upsert (ON CONFLICT / ON DUPLICATE KEY UPDATE) can return the affected rows' keys. */
   readonly upsertReturning: boolean;
+  /** Table and column comments are separate COMMENT ON statements (PostgreSQL), not part of CREATE TABLE. */
+  readonly commentStatements: boolean;
   /** Savepoints inside transactions. */
   readonly savepoints: boolean;
 }

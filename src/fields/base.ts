@@ -14,7 +14,11 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}' (string)`;
   if (typeof value === 'bigint') return `${value}n (bigint)`;
   if (value instanceof Date) return `${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()} (Date)`;
-  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const name = value.constructor?.name;
+    return name === undefined || name === 'Object' ? 'an object' : `a ${name}`;
+  }
   return `${String(value)} (${typeof value})`;
 }
 

@@ -14,6 +14,17 @@ export interface AutoTimeOptions<T> extends CommonFieldOptions<T> {
 type AutoOf<O> = O extends { readonly autoNow: true } ? true : O extends { readonly autoNowAdd: true } ? true : false;
 
 const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
+const LEADING_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/** JS's Date rolls impossible days over ('2023-02-29' becomes 1 March); a stored value must not move. */
+function impossibleDay(text: string): boolean {
+  const match = LEADING_DATE.exec(text);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days === undefined || day < 1 || day > days;
+}
 
 abstract class AutoTimeField<T> extends Field<T> {
   readonly autoNow: boolean;
@@ -58,7 +69,9 @@ export class DatetimeFieldImpl extends AutoTimeField<Date> {
     else if (typeof value === 'string') date = new Date(HAS_ZONE.test(value.trim()) ? value : `${value.trim().replace(' ', 'T')}Z`);
     else if (typeof value === 'number') date = new Date(value);
     else throw this.invalid(value, 'expected a Date or an ISO-8601 string');
-    if (Number.isNaN(date.getTime())) throw this.invalid(value, 'is not a valid date and time');
+    if (Number.isNaN(date.getTime()) || (typeof value === 'string' && impossibleDay(value.trim()))) {
+      throw this.invalid(value, 'is not a valid date and time');
+    }
     return date;
   }
 

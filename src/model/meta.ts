@@ -50,6 +50,8 @@ export class ModelMeta {
   readonly hasBigInt: boolean;
   /** Fields filled by the database on insert (auto-increment pk). */
   readonly generatedFields: readonly Field[];
+  /** Meta.tableDescription: the table comment. */
+  readonly description: string | undefined;
   /** Set by `Terrapin.init`: the instance and connection this model runs on. */
   binding: ModelBinding | undefined;
 
@@ -76,6 +78,7 @@ export class ModelMeta {
     this.uniqueTogether = groups.map((group) => group.map((name) => this.field(name, 'Meta.uniqueTogether')));
     this.indexes = (options.indexes ?? []).map((group) => group.map((name) => this.field(name, 'Meta.indexes')));
     this.binding = undefined;
+    this.description = options.tableDescription;
   }
 
   /** The instance and connection this model runs on, or a ConfigurationError saying what to call. */
@@ -115,7 +118,14 @@ function isAbstract(cls: ModelClassLike): boolean {
 export function buildMeta(cls: ModelClassLike, app: string): ModelMeta {
   if (isAbstract(cls)) throw new ConfigurationError(`${cls.name} is abstract (meta.abstract); it has no table to query.`);
   const options: ModelOptions = Object.hasOwn(cls, 'meta') ? (cls.meta ?? {}) : {};
-  const probe = new cls() as Record<string, unknown>;
+  let probe: Record<string, unknown>;
+  try {
+    probe = new cls() as Record<string, unknown>;
+  } catch (error) {
+    // Field factories check their options when the class is first constructed; say which model.
+    if (error instanceof ConfigurationError) throw new ConfigurationError(`${cls.name}: ${error.message}`, { cause: error });
+    throw error;
+  }
   const fields: Field[] = [];
   for (const [name, value] of Object.entries(probe)) {
     if (!(value instanceof Field)) continue;

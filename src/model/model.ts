@@ -207,7 +207,7 @@ export class Model {
    */
   static async bulkCreate<M extends Model>(
     this: ModelClass<M>,
-    objects: readonly (M | CreateInput<M>)[],
+    objects: readonly (NoInfer<M> | CreateInput<NoInfer<M>>)[],
     options: BulkCreateOptions = {},
   ): Promise<M[]> {
     const meta = metaOf(this);
@@ -248,7 +248,10 @@ export class Model {
 
   /** The primary key's value, whatever the field is called. */
   get pk(): unknown {
-    return (this as unknown as Instance)[metaOf(this.constructor).pk.name];
+    const meta = metaOf(this.constructor);
+    // `new Model()` still holds field descriptors; settle them so pk reads as on a built instance.
+    settleConstructed(meta, this as unknown as Instance);
+    return (this as unknown as Instance)[meta.pk.name];
   }
 
   set pk(value: unknown) {
@@ -259,7 +262,9 @@ export class Model {
    * INSERTs a new instance or UPDATEs a loaded one (every field, or `updateFields`).
    * All values are validated first; a ValidationError means nothing was sent.
    */
-  async save(options: SaveOptions<this> = {}): Promise<this> {
+  // `this: T` rather than `SaveOptions<this>`: TypeScript measures FieldKeys<M> as invariant, so a
+  // `this`-typed parameter would make no subclass assignable to Model (test/types/model-types.test.ts).
+  async save<T extends Model>(this: T, options: SaveOptions<T> = {}): Promise<T> {
     const meta = metaOf(this.constructor);
     const instance = this as unknown as Instance;
     settleConstructed(meta, instance);
@@ -282,7 +287,7 @@ export class Model {
   }
 
   /** Reloads fields from the database (all, or the named ones). */
-  async refreshFromDb(options: RefreshOptions<this> = {}): Promise<this> {
+  async refreshFromDb<T extends Model>(this: T, options: RefreshOptions<T> = {}): Promise<T> {
     const meta = metaOf(this.constructor);
     const instance = this as unknown as Instance;
     const pk = instance[meta.pk.name];
@@ -302,7 +307,7 @@ export class Model {
   }
 
   /** Sets fields from an object (unknown names raise FieldError); returns the instance. */
-  updateFromDict(data: UpdateInput<this>): this {
+  updateFromDict<T extends Model>(this: T, data: UpdateInput<T>): T {
     const meta = metaOf(this.constructor);
     const instance = this as unknown as Instance;
     for (const [name, value] of Object.entries(data as Record<string, unknown>)) {

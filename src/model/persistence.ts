@@ -18,7 +18,8 @@ function isAutoTime(field: Field): field is Field & { autoNow: boolean; autoNowA
  */
 export function settleConstructed(meta: ModelMeta, instance: Instance): void {
   for (const field of meta.fields) {
-    if (instance[field.name] instanceof Field) {
+    // Read the own data value, not through a getter: an only() instance throws on unloaded fields.
+    if (Object.getOwnPropertyDescriptor(instance, field.name)?.value instanceof Field) {
       const value = field.makeDefault();
       if (value === undefined) delete instance[field.name];
       else instance[field.name] = value;
@@ -95,7 +96,10 @@ export async function insertInstance(target: Target, meta: ModelMeta, instance: 
   const { fields, values } = insertValues(meta, instance, new Date());
   const encoded = encodeValues(fields, values, target);
   const needsKeys = meta.generatedFields.some((f) => instance[f.name] === undefined || instance[f.name] === null);
-  const returning = needsKeys && target.dialect.capabilities.insertReturning;
+  const caps = target.dialect.capabilities;
+  // An integer auto-increment key alone comes back as the insert id where the driver reports it.
+  const idSuffices = caps.insertId && meta.generatedFields.length === 1 && meta.generatedFields[0] === meta.pk;
+  const returning = needsKeys && caps.insertReturning && !idSuffices;
   const result = await runInsert(target, meta, fields, [encoded], returning, undefined);
   if (Array.isArray(result)) {
     assignGenerated(meta, target, instance, result[0] ?? []);

@@ -19,7 +19,8 @@ function conditionToExpr(condition: Condition, table: string | undefined, conven
   }
   const children = condition.children.map((c) => conditionToExpr(c, table, conventions));
   let expr: Expr;
-  if (children.length === 0) expr = { kind: 'bool', value: true };
+  // An empty AND holds for every row; an empty OR ("any of nothing") for none.
+  if (children.length === 0) expr = { kind: 'bool', value: condition.connector === 'AND' };
   else expr = condition.connector === 'AND' ? and(children) : or(children);
   return condition.negated ? { kind: 'not', item: expr } : expr;
 }

@@ -1,6 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Field } from '../fields/base.js';
 import type { QueryState } from '../query/state.js';
+import { ParamsError } from '../errors.js';
+import type { OrderSpec } from '../model/meta.js';
 import { column, emptySelect, type Expr, type SelectNode } from '../sql/ast.js';
 import { conditionsToExpr } from './conditions.js';
 
@@ -15,12 +17,30 @@ function orderTarget(field: Field, table: string): Expr {
   return field.kind === 'decimal' ? { kind: 'decimalValue', expr: target } : target;
 }
 
+/**
+ * The ordering to apply. With DISTINCT, ordering by a column outside the select list is not
+ * portable (PostgreSQL refuses it, the others silently change what DISTINCT means), so
+ * Meta.ordering keeps only the selected fields and an explicit orderBy on another field is an error.
+ */
+function effectiveOrdering(state: QueryState): readonly OrderSpec[] {
+  if (!state.distinct) return state.ordering ?? state.meta.ordering;
+  const selected = new Set(selectedFields(state));
+  if (state.ordering === undefined) return state.meta.ordering.filter((o) => selected.has(o.field));
+  const outside = state.ordering.find((o) => !selected.has(o.field));
+  if (outside !== undefined) {
+    throw new ParamsError(
+      `${state.meta.name}: distinct() cannot order by '${outside.field.name}', which is not selected; add it to values() or order by a selected field.`,
+    );
+  }
+  return state.ordering;
+}
+
 /** QueryState → SELECT. `limitOverride` lets get() ask for two rows to detect duplicates. */
 export function planSelect(state: QueryState, dialect: Dialect, limitOverride?: number): SelectNode {
   const { meta } = state;
   const table = meta.table;
   const base = emptySelect({ name: table, alias: undefined });
-  const ordering = state.ordering ?? meta.ordering;
+  const ordering = effectiveOrdering(state);
   let limit = state.limit;
   if (limitOverride !== undefined) limit = limit === undefined ? limitOverride : Math.min(limit, limitOverride);
   return {
@@ -28,7 +48,7 @@ export function planSelect(state: QueryState, dialect: Dialect, limitOverride?: 
     columns: selectedFields(state).map((field) => ({ expr: column(table, field.column), alias: undefined })),
     distinct: state.distinct,
     where: conditionsToExpr(state.where, table, dialect.values),
-    orderBy: ordering.map((o) => ({ expr: orderTarget(o.field, table), desc: o.desc })),
+    orderBy: ordering.map((o) => ({ expr: orderTarget(o.field, table), desc: o.desc, nullable: o.field.nullable })),
     limit,
     offset: state.offset,
     lock: state.lock,

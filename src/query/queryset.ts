@@ -201,7 +201,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   exists(): LazyResult<boolean> {
     return new LazyResult(async () => {
       const target = this.target();
-      const node = { ...planKeys(this.state, target.dialect), limit: 1 };
+      // limit(0) must stay 0: no row can exist in an empty slice.
+      const node = { ...planKeys(this.state, target.dialect), limit: Math.min(this.state.limit ?? 1, 1) };
       const { sql, params } = target.dialect.compiler.compile(node);
       const rows = await target.rows(sql, params);
       return rows.length > 0;

@@ -52,9 +52,19 @@ export function schemaStatements(
         const columns = group.map((f) => f.column);
         return { name: constraintName('uid', meta.table, columns), columns };
       }),
-      comment: undefined,
+      comment: meta.description,
     };
     statements.push(table);
+    if (dialect.capabilities.commentStatements) {
+      if (meta.description !== undefined) {
+        statements.push({ kind: 'comment', table: meta.table, column: undefined, text: meta.description });
+      }
+      for (const field of meta.fields) {
+        if (field.description !== undefined) {
+          statements.push({ kind: 'comment', table: meta.table, column: field.column, text: field.description });
+        }
+      }
+    }
     const indexGroups = [
       ...meta.fields.filter((f) => f.index && !f.unique).map((f) => [f]),
       ...meta.indexes,

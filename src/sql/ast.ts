@@ -151,6 +151,11 @@ export interface SelectColumn {
 export interface OrderItem {
   readonly expr: Expr;
   readonly desc: boolean;
+  /**
+   * The column can hold NULL. SQLite and MySQL sort NULLs first ascending and last descending;
+   * dialects that do otherwise (PostgreSQL) say so explicitly for such columns.
+   */
+  readonly nullable?: boolean;
 }
 export interface LockOptions {
   readonly nowait: boolean;
@@ -241,6 +246,13 @@ export interface DropTableNode {
   readonly table: string;
   readonly ifExists: boolean;
 }
+/** A comment on a table or column, for backends that set comments in statements of their own. */
+export interface CommentNode {
+  readonly kind: 'comment';
+  readonly table: string;
+  readonly column: string | undefined;
+  readonly text: string;
+}
 /** Transaction control: the dialect picks the words (BEGIN, START TRANSACTION, SAVEPOINT …). */
 export interface TransactionNode {
   readonly kind: 'transaction';
@@ -258,6 +270,7 @@ export type Statement =
   | CreateTableNode
   | CreateIndexNode
   | DropTableNode
+  | CommentNode
   | TransactionNode;
 
 export const column = (table: string | undefined, name: string): ColumnNode => ({ kind: 'column', table, name });

@@ -1,5 +1,6 @@
 import type {
   ColumnDef,
+  CommentNode,
   ColumnType,
   CountNode,
   CreateIndexNode,
@@ -12,6 +13,7 @@ import type {
   InsertNode,
   LikeNode,
   LockOptions,
+  OrderItem,
   SelectNode,
   Statement,
   TableRef,
@@ -84,6 +86,8 @@ export abstract class SqlCompiler {
         return this.createIndex(node);
       case 'dropTable':
         return this.dropTable(node);
+      case 'comment':
+        return this.comment(node);
       case 'transaction':
         return this.transaction(node);
     }
@@ -202,11 +206,15 @@ export abstract class SqlCompiler {
     if (node.where !== undefined) sql += ` WHERE ${this.expr(node.where, params)}`;
     if (node.groupBy.length > 0) sql += ` GROUP BY ${node.groupBy.map((g) => this.expr(g, params)).join(', ')}`;
     if (node.orderBy.length > 0) {
-      sql += ` ORDER BY ${node.orderBy.map((o) => `${this.expr(o.expr, params)}${o.desc ? ' DESC' : ' ASC'}`).join(', ')}`;
+      sql += ` ORDER BY ${node.orderBy.map((o) => this.orderItem(o, params)).join(', ')}`;
     }
     sql += this.limitOffset(node.limit, node.offset, params);
     if (node.lock !== undefined) sql += this.lock(node.lock);
     return sql;
+  }
+
+  protected orderItem(item: OrderItem, params: unknown[]): string {
+    return `${this.expr(item.expr, params)}${item.desc ? ' DESC' : ' ASC'}`;
   }
 
   protected limitOffset(limit: number | undefined, offset: number | undefined, params: unknown[]): string {
@@ -330,6 +338,15 @@ export abstract class SqlCompiler {
     return `CREATE ${node.unique ? 'UNIQUE ' : ''}INDEX ${node.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.quoteIdent(node.name)} ON ${this.quoteIdent(node.table)} (${columns})`;
   }
 
+  /** COMMENT ON … IS '…' (PostgreSQL); backends with inline comments never receive this node. */
+  protected comment(node: CommentNode): string {
+    const target =
+      node.column === undefined
+        ? `TABLE ${this.quoteIdent(node.table)}`
+        : `COLUMN ${this.quoteIdent(node.table)}.${this.quoteIdent(node.column)}`;
+    return `COMMENT ON ${target} IS ${this.quoteString(node.text)}`;
+  }
+
   protected dropTable(node: DropTableNode): string {
     return `DROP TABLE ${node.ifExists ? 'IF EXISTS ' : ''}${this.quoteIdent(node.table)}`;
   }
@@ -355,5 +372,5 @@ export abstract class SqlCompiler {
 
 /** Doubles the quote character inside an identifier and wraps it. */
 export function quoteWith(quote: string, name: string): string {
-  return quote + name.split(quote).join(quote + quote) + quote;
+  return name.includes(quote) ? quote + name.split(quote).join(quote + quote) + quote : quote + name + quote;
 }

@@ -49,7 +49,33 @@ export async function runInTransaction<T>(
   }
 }
 
+/**
+ * The last savepoint opened (or queued) on each transaction. Savepoints form a stack, so sibling
+ * savepoints started concurrently (Promise.all of nested inTransaction) must not interleave: a
+ * ROLLBACK TO one would undo the other's work. Each waits for the previous sibling to finish.
+ */
+const lastSavepoint = new WeakMap<TransactionClient, Promise<void>>();
+
 async function runInSavepoint<T>(
+  storage: AsyncLocalStorage<TransactionStore>,
+  store: TransactionStore,
+  outer: TransactionClient,
+  fn: (client: TransactionClient) => Promise<T>,
+): Promise<T> {
+  const previous = lastSavepoint.get(outer);
+  let finished!: () => void;
+  const mine = new Promise<void>((resolve) => (finished = resolve));
+  lastSavepoint.set(outer, mine);
+  try {
+    if (previous !== undefined) await previous;
+    return await runSavepoint(storage, store, outer, fn);
+  } finally {
+    if (lastSavepoint.get(outer) === mine) lastSavepoint.delete(outer);
+    finished();
+  }
+}
+
+async function runSavepoint<T>(
   storage: AsyncLocalStorage<TransactionStore>,
   store: TransactionStore,
   outer: TransactionClient,

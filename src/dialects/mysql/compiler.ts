@@ -68,10 +68,13 @@ export class MysqlCompiler extends SqlCompiler {
     return col.comment === undefined ? '' : ` COMMENT ${this.quoteString(col.comment)}`;
   }
 
-  /** A binary collation makes `=` and LIKE case-sensitive, as on the other backends. */
+  /**
+   * A binary collation makes `=` and LIKE case-sensitive, as on the other backends; NO PAD keeps
+   * trailing spaces significant ('a' = 'a ' is false), as on the other backends (MariaDB ≥ 10.2).
+   */
   protected override tableSuffix(node: CreateTableNode): string {
     const comment = node.comment === undefined ? '' : ` COMMENT=${this.quoteString(node.comment)}`;
-    return ` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin${comment}`;
+    return ` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin${comment}`;
   }
 
   protected override textCast(sql: string): string {

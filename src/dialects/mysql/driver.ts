@@ -42,6 +42,7 @@ export class MysqlPool implements DriverPool {
       supportBigNumbers: true,
       bigNumberStrings: true,
       dateStrings: ['DATE'],
+      jsonStrings: true,
       timezone: 'Z',
       charset: 'utf8mb4_bin',
     });

@@ -8,10 +8,12 @@ function mysqlFamily(mariadbReturning: boolean): Dialect {
     name: 'mysql',
     compiler: new MysqlCompiler(),
     capabilities: {
+      insertId: true,
       insertReturning: mariadbReturning,
       selectForUpdate: true,
       upsertNeedsTarget: false,
       upsertReturning: false,
+    commentStatements: false,
     savepoints: true,
     },
     values: mysqlValues,

@@ -7,7 +7,8 @@ export const mysqlValues: ValueConventions = {
   decodeDatetime: (raw) => (raw instanceof Date ? raw : new Date(`${String(raw).replace(' ', 'T')}Z`)),
   encodeBigInt: (value) => value.toString(),
   encodeJson: (value) => JSON.stringify(value),
-  decodeJson: (raw) => (typeof raw === 'string' ? JSON.parse(raw) : raw),
+  // The pool sets jsonStrings, so JSON columns always arrive as their text, on MySQL and every MariaDB.
+  decodeJson: (raw) => JSON.parse(raw as string),
   encodeDecimal: (value) => value,
   encodeInt64: (value) => value,
 };

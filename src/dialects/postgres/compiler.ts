@@ -1,4 +1,4 @@
-import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr } from '../../sql/ast.js';
+import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, OrderItem } from '../../sql/ast.js';
 import { quoteWith, SqlCompiler } from '../../sql/compiler.js';
 
 const SERIAL: Partial<Record<ColumnType['type'], string>> = {
@@ -78,6 +78,13 @@ export class PostgresCompiler extends SqlCompiler {
       default:
         return `EXTRACT(${node.part.toUpperCase()} FROM ${expr})`;
     }
+  }
+
+  /** PostgreSQL sorts NULLs last ascending; the other backends first. Say so to agree with them. */
+  protected override orderItem(item: OrderItem, params: unknown[]): string {
+    const sql = super.orderItem(item, params);
+    if (!item.nullable) return sql;
+    return `${sql}${item.desc ? ' NULLS LAST' : ' NULLS FIRST'}`;
   }
 
   protected override explain(node: ExplainNode, params: unknown[]): string {

@@ -7,10 +7,12 @@ export const postgresDialect: Dialect = {
   name: 'postgres',
   compiler: new PostgresCompiler(),
   capabilities: {
+    insertId: false,
     insertReturning: true,
     selectForUpdate: true,
     upsertNeedsTarget: true,
     upsertReturning: true,
+    commentStatements: true,
     savepoints: true,
   },
   values: postgresValues,

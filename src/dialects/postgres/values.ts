@@ -1,12 +1,17 @@
 import type { ValueConventions } from '../dialect.js';
 
+const hasToJson = (value: unknown): value is { toJSON(): unknown } =>
+  typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function';
+
 /** postgres.js serialises by the parameter types the server describes, so most values pass through. */
 export const postgresValues: ValueConventions = {
   encodeBoolean: (value) => value,
   encodeDatetime: (value) => value,
   decodeDatetime: (raw) => (raw instanceof Date ? raw : new Date(raw as string)),
   encodeBigInt: (value) => value,
-  encodeJson: (value) => value,
+  // postgres.js types a parameter by its JS type before the server's jsonb applies (true → bool,
+  // Date → timestamptz, [true] → bool[]); a plain wrapper has none, and its JSON.stringify calls toJSON.
+  encodeJson: (value) => ({ toJSON: () => (hasToJson(value) ? value.toJSON() : value) }),
   decodeJson: (raw) => raw,
   encodeDecimal: (value) => value,
   encodeInt64: (value) => value,

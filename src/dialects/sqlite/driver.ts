@@ -7,6 +7,21 @@ import { translateSqliteError } from './errors.js';
 
 const PRAGMA_NAME = /^[a-z_]+$/;
 const PRAGMA_VALUE = /^[A-Za-z0-9_-]+$/;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * Upper case one code point at a time, as PostgreSQL's and MariaDB's UPPER do: a letter whose
+ * full mapping is several letters ('ß' → 'SS') stays as it is, so 'STRASSE' never icontains 'ß'.
+ */
+function simpleUpper(text: string): string {
+  if (ASCII.test(text)) return text.toUpperCase();
+  let out = '';
+  for (const ch of text) {
+    const upper = ch.toUpperCase();
+    out += upper.length === ch.length ? upper : ch;
+  }
+  return out;
+}
 
 /**
  * One better-sqlite3 connection per named connection (SQLite has one writer anyway).
@@ -45,7 +60,7 @@ export class SqlitePool implements DriverPool {
       this.db.pragma(`${name} = ${value}`);
     }
     this.db.function('terrapin_upper', { deterministic: true }, (value: unknown) =>
-      value === null ? null : String(value).toUpperCase(),
+      value === null ? null : simpleUpper(String(value)),
     );
   }
 
@@ -82,24 +97,26 @@ export class SqlitePool implements DriverPool {
   }
 
   async rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
-    if (this.holder !== undefined) await this.waitForTurn();
+    while (this.holder !== undefined) await this.nextTurn();
     return this.runRows(sql, params, options);
   }
 
   async write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
-    if (this.holder !== undefined) await this.waitForTurn();
+    while (this.holder !== undefined) await this.nextTurn();
     return this.runWrite(sql, params);
   }
 
-  /** Waits until no transaction holds the connection (re-checking: another waiter may take it first). */
-  private async waitForTurn(): Promise<void> {
-    while (this.holder !== undefined) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
+  /**
+   * Resolves when the holder releases the connection. Callers loop on `holder` themselves and act
+   * with no await between the check and their statement: a helper awaited in between would leave
+   * a gap in which another waiter takes the connection (two BEGINs, or a query inside its transaction).
+   */
+  private nextTurn(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   async acquire(): Promise<DedicatedConnection> {
-    await this.waitForTurn();
+    while (this.holder !== undefined) await this.nextTurn();
     const pool = this;
     const connection: DedicatedConnection = {
       rows: async (sql, params, options) => pool.runRows(sql, params, options),

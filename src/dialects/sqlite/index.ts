@@ -7,10 +7,12 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   compiler: new SqliteCompiler(),
   capabilities: {
+    insertId: true,
     insertReturning: true,
     selectForUpdate: false,
     upsertNeedsTarget: true,
     upsertReturning: true,
+    commentStatements: false,
     savepoints: true,
   },
   values: sqliteValues,

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- --quick] [-- sqlite postgres mysql]`: Terrapin against the raw driver on the
+ * same database in one run, printing times and ratios. Not a test: nothing here asserts speed.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { Terrapin } from '../src/index.js';
+import { freshDatabase, type BackendName } from '../test/support/backends.js';
+import { measure, report, type Result } from './harness.js';
+import { BenchItem, itemData, SEED_ROWS } from './model.js';
+import { rawMysql } from './raw/mysql.js';
+import { rawPostgres } from './raw/postgres.js';
+import { rawSqlite } from './raw/sqlite.js';
+import type { RawDriver } from './raw/driver.js';
+import { FULL, QUICK, workloads } from './workloads.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const chosen = args.filter((a) => !a.startsWith('--')) as BackendName[];
+const backends: BackendName[] = chosen.length > 0 ? chosen : ['sqlite', 'postgres', 'mysql'];
+const rounds = quick ? 3 : 7;
+const POOL = 10;
+
+async function setUp(backend: BackendName): Promise<{ url: string; raw: () => RawDriver }> {
+  if (backend === 'sqlite') {
+    const path = join(tmpdir(), 'terrapin-bench.sqlite3');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+    return { url: `sqlite://${path}`, raw: () => rawSqlite(path) };
+  }
+  const url = await freshDatabase(backend, 'bench');
+  const pooled = `${url}${url.includes('?') ? '&' : '?'}maxsize=${POOL}`;
+  return {
+    url: pooled,
+    raw: () => (backend === 'postgres' ? rawPostgres(url, POOL) : rawMysql(url, POOL)),
+  };
+}
+
+for (const backend of backends) {
+  const { url, raw: makeRaw } = await setUp(backend);
+  await Terrapin.init({ dbUrl: url, modules: { models: [{ BenchItem }] } });
+  await Terrapin.generateSchemas({ safe: false });
+  await BenchItem.bulkCreate(Array.from({ length: SEED_ROWS }, (_, i) => itemData(i + 1)));
+  const raw = makeRaw();
+  const results: Result[] = [];
+  for (const c of workloads(raw, quick ? QUICK : FULL)) results.push(await measure(c, rounds));
+  await raw.deleteAbove(SEED_ROWS);
+  report(backend, raw.label, results);
+  await raw.close();
+  await Terrapin.close();
+}
