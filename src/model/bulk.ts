@@ -91,7 +91,8 @@ export async function bulkCreate(meta: ModelMeta, instances: Instance[], options
     rows.push(prepared.values);
   });
   const columns = fields!;
-  const size = batchSizeFor(options.batchSize, columns.length, meta);
+  // With no column to write each row is `DEFAULT VALUES`, which inserts exactly one row per statement.
+  const size = Math.min(batchSizeFor(options.batchSize, columns.length, meta), columns.length === 0 ? 1 : Infinity);
   const batches = Math.ceil(instances.length / size);
   await atomically(meta, options.usingDb, batches, async (target) => {
     for (let start = 0; start < instances.length; start += size) {

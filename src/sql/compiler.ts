@@ -239,6 +239,10 @@ export abstract class SqlCompiler {
   protected insert(node: InsertNode, params: unknown[]): string {
     const columns = node.columns.map((c) => this.quoteIdent(c)).join(', ');
     const rows = node.rows.map((row) => `(${row.map((value) => this.expr(value, params)).join(', ')})`).join(', ');
+    if (node.columns.length === 0 && node.rows.length !== 1) {
+      // DEFAULT VALUES inserts one row; compiling several would silently drop the rest.
+      throw new TypeError(`an INSERT into ${node.table} with no columns must have exactly one row, got ${node.rows.length}`);
+    }
     let sql = `INSERT INTO ${this.quoteIdent(node.table)} `;
     sql += node.columns.length === 0 ? this.insertDefaultValues() : `(${columns}) VALUES ${rows}`;
     sql += this.onConflict(node);

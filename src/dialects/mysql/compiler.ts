@@ -12,6 +12,14 @@ import { quoteWith, SqlCompiler } from '../../sql/compiler.js';
 const NO_LIMIT = '18446744073709551615';
 
 export class MysqlCompiler extends SqlCompiler {
+  /**
+   * @param collation a binary, NO PAD collation: case-sensitive `=` and LIKE, trailing spaces
+   * significant, as on the other backends. MariaDB calls it utf8mb4_nopad_bin, MySQL 8 utf8mb4_0900_bin.
+   */
+  constructor(private readonly collation: string) {
+    super();
+  }
+
   quoteIdent(name: string): string {
     return quoteWith('`', name);
   }
@@ -74,7 +82,7 @@ export class MysqlCompiler extends SqlCompiler {
    */
   protected override tableSuffix(node: CreateTableNode): string {
     const comment = node.comment === undefined ? '' : ` COMMENT=${this.quoteString(node.comment)}`;
-    return ` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin${comment}`;
+    return ` CHARACTER SET utf8mb4 COLLATE ${this.collation}${comment}`;
   }
 
   protected override textCast(sql: string): string {

@@ -3,33 +3,42 @@ import { MysqlCompiler } from './compiler.js';
 import { MysqlPool } from './driver.js';
 import { mysqlValues } from './values.js';
 
-function mysqlFamily(mariadbReturning: boolean): Dialect {
+interface Variant {
+  /** INSERT … RETURNING (MariaDB ≥ 10.5). */
+  readonly returning: boolean;
+  readonly collation: string;
+}
+
+function mysqlFamily(variant: Variant): Dialect {
   return {
     name: 'mysql',
-    compiler: new MysqlCompiler(),
+    compiler: new MysqlCompiler(variant.collation),
     capabilities: {
       insertId: true,
-      insertReturning: mariadbReturning,
+      insertReturning: variant.returning,
       selectForUpdate: true,
       upsertNeedsTarget: false,
       upsertReturning: false,
-    commentStatements: false,
-    savepoints: true,
+      commentStatements: false,
+      savepoints: true,
     },
     values: mysqlValues,
     createPool: (settings, connectionName) => new MysqlPool(settings, connectionName),
   };
 }
 
-/** MySQL proper: no INSERT … RETURNING. */
-export const mysqlDialect: Dialect = mysqlFamily(false);
+/** MySQL 8: no INSERT … RETURNING. */
+export const mysqlDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_0900_bin' });
 /** MariaDB ≥ 10.5: the same SQL plus INSERT … RETURNING. */
-export const mariadbDialect: Dialect = mysqlFamily(true);
+export const mariadbDialect: Dialect = mysqlFamily({ returning: true, collation: 'utf8mb4_nopad_bin' });
+/** MariaDB 10.2–10.4. */
+const olderMariadbDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_nopad_bin' });
 
 /** Picks the variant from the server's version string ('10.11.6-MariaDB' or '8.0.36'). */
 export function mysqlDialectFor(version: string): Dialect {
+  if (!/mariadb/i.test(version)) return mysqlDialect;
   const match = /^(\d+)\.(\d+)/.exec(version);
-  const isMaria = /mariadb/i.test(version);
-  const returning = isMaria && match !== null && (Number(match[1]) > 10 || (Number(match[1]) === 10 && Number(match[2]) >= 5));
-  return returning ? mariadbDialect : mysqlDialect;
+  const major = Number(match?.[1] ?? 0);
+  const minor = Number(match?.[2] ?? 0);
+  return major > 10 || (major === 10 && minor >= 5) ? mariadbDialect : olderMariadbDialect;
 }
