@@ -78,14 +78,25 @@ export class BinaryFieldImpl extends Field<Buffer> {
 }
 
 /** true or false; 0/1 on SQLite and MySQL, BOOL on PostgreSQL. */
-export function BooleanField<const O extends CommonFieldOptions<boolean> = {}>(options?: O): FieldType<boolean, 'bool', O> {
+export function BooleanField<const O extends CommonFieldOptions<boolean>>(options?: O): FieldType<boolean, 'bool', O> {
   return new BooleanFieldImpl(options ?? {}) as never;
 }
-/** Any JSON value; `JSONField<MyShape>()` types it. JSONB on PostgreSQL, JSON on MySQL, text on SQLite. */
-export function JSONField<T = JsonValue, const O extends CommonFieldOptions<T> = {}>(options?: O): FieldType<T, 'json', O> {
-  return new JSONFieldImpl((options ?? {}) as CommonFieldOptions<unknown>) as never;
+type JsonOptions<T> = CommonFieldOptions<T>;
+
+/**
+ * Any JSON value; `JSONField<MyShape>(...)` types it. JSONB on PostgreSQL, JSON on MySQL, text on SQLite.
+ * Overloads rather than an inferred options type, so that giving T explicitly still lets
+ * `null: true` and `default` shape the field's type.
+ */
+export function JSONField<T = JsonValue>(options: JsonOptions<T> & { null: true }): FieldType<T, 'json', { null: true }>;
+export function JSONField<T = JsonValue>(
+  options: JsonOptions<T> & { default: T | (() => T) },
+): FieldType<T, 'json', { default: T }>;
+export function JSONField<T = JsonValue>(options?: JsonOptions<T>): FieldType<T, 'json', {}>;
+export function JSONField(options?: JsonOptions<unknown>): unknown {
+  return new JSONFieldImpl(options ?? {});
 }
-/** Bytes as a `Buffer`; cannot be filtered on or indexed. */
-export function BinaryField<const O extends CommonFieldOptions<Buffer> = {}>(options?: O): FieldType<Buffer, 'binary', O> {
+/** Bytes as a `Buffer`; cannot be unique or indexed (exact and in lookups work). */
+export function BinaryField<const O extends CommonFieldOptions<Buffer>>(options?: O): FieldType<Buffer, 'binary', O> {
   return new BinaryFieldImpl(options ?? {}) as never;
 }

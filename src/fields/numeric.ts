@@ -164,19 +164,19 @@ export type BigIntFieldOptions = CommonFieldOptions<bigint>;
 export type FloatFieldOptions = CommonFieldOptions<number>;
 
 /** 32-bit integer; a primary key is auto-incremented unless `generated: false`. */
-export function IntField<const O extends IntFieldOptions = {}>(options?: O): FieldType<number, 'int', O, false, true> {
+export function IntField<const O extends IntFieldOptions>(options?: O): FieldType<number, 'int', O, false, true> {
   return new IntFieldImpl(options ?? {}) as never;
 }
 /** 16-bit integer. */
-export function SmallIntField<const O extends IntFieldOptions = {}>(options?: O): FieldType<number, 'int', O, false, true> {
+export function SmallIntField<const O extends IntFieldOptions>(options?: O): FieldType<number, 'int', O, false, true> {
   return new SmallIntFieldImpl(options ?? {}) as never;
 }
 /** 64-bit integer, read and written as `bigint` so no value loses precision. */
-export function BigIntField<const O extends BigIntFieldOptions = {}>(options?: O): FieldType<bigint, 'bigint', O, false, true> {
+export function BigIntField<const O extends BigIntFieldOptions>(options?: O): FieldType<bigint, 'bigint', O, false, true> {
   return new BigIntFieldImpl(options ?? {}) as never;
 }
 /** Double-precision float. */
-export function FloatField<const O extends FloatFieldOptions = {}>(options?: O): FieldType<number, 'float', O> {
+export function FloatField<const O extends FloatFieldOptions>(options?: O): FieldType<number, 'float', O> {
   return new FloatFieldImpl(options ?? {}) as never;
 }
 /** Exact decimal, as a string in canonical form ('12.50'). */

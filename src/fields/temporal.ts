@@ -168,18 +168,18 @@ export class TimeDeltaFieldImpl extends Field<number> {
 }
 
 /** Date and time as a `Date`; `autoNowAdd` sets it on create, `autoNow` on every save. */
-export function DatetimeField<const O extends AutoTimeOptions<Date> = {}>(options?: O): FieldType<Date, 'datetime', O, AutoOf<O>> {
+export function DatetimeField<const O extends AutoTimeOptions<Date>>(options?: O): FieldType<Date, 'datetime', O, AutoOf<O>> {
   return new DatetimeFieldImpl(options ?? {}) as never;
 }
 /** A calendar date as 'YYYY-MM-DD'. */
-export function DateField<const O extends CommonFieldOptions<string> = {}>(options?: O): FieldType<string, 'date', O> {
+export function DateField<const O extends CommonFieldOptions<string>>(options?: O): FieldType<string, 'date', O> {
   return new DateFieldImpl(options ?? {}) as never;
 }
 /** A time of day as 'HH:MM:SS[.ffffff]'. */
-export function TimeField<const O extends AutoTimeOptions<string> = {}>(options?: O): FieldType<string, 'time', O, AutoOf<O>> {
+export function TimeField<const O extends AutoTimeOptions<string>>(options?: O): FieldType<string, 'time', O, AutoOf<O>> {
   return new TimeFieldImpl(options ?? {}) as never;
 }
 /** A duration in milliseconds. */
-export function TimeDeltaField<const O extends CommonFieldOptions<number> = {}>(options?: O): FieldType<number, 'timedelta', O> {
+export function TimeDeltaField<const O extends CommonFieldOptions<number>>(options?: O): FieldType<number, 'timedelta', O> {
   return new TimeDeltaFieldImpl(options ?? {}) as never;
 }

@@ -164,24 +164,24 @@ export function CharField<const O extends CharFieldOptions>(options: O): FieldTy
   return new CharFieldImpl(options) as never;
 }
 /** Unbounded text; cannot be unique or indexed. */
-export function TextField<const O extends CommonFieldOptions<string> = {}>(options?: O): FieldType<string, 'text', O> {
+export function TextField<const O extends CommonFieldOptions<string>>(options?: O): FieldType<string, 'text', O> {
   return new TextFieldImpl(options ?? {}) as never;
 }
 /** A UUID as a lower-case string; as a primary key it defaults to `crypto.randomUUID()`. */
-export function UUIDField<const O extends CommonFieldOptions<string> = {}>(
+export function UUIDField<const O extends CommonFieldOptions<string>>(
   options?: O,
 ): FieldType<string, 'uuid', O, false, true> {
   return new UUIDFieldImpl(options ?? {}) as never;
 }
 /** A string enum stored as VARCHAR: `CharEnumField(Status)` or `CharEnumField({ A: 'a', B: 'b' } as const)`. */
-export function CharEnumField<E extends EnumLike<string>, const O extends CharEnumFieldOptions<E[keyof E]> = {}>(
+export function CharEnumField<E extends EnumLike<string>, const O extends CharEnumFieldOptions<E[keyof E]>>(
   enumType: E,
   options?: O,
 ): FieldType<Extract<E[keyof E], string>, 'enum', O> {
   return new CharEnumFieldImpl(enumType, (options ?? {}) as CharEnumFieldOptions<string>) as never;
 }
 /** A numeric enum stored as SMALLINT. */
-export function IntEnumField<E extends EnumLike<number>, const O extends CommonFieldOptions<E[keyof E]> = {}>(
+export function IntEnumField<E extends EnumLike<number>, const O extends CommonFieldOptions<E[keyof E]>>(
   enumType: E,
   options?: O,
 ): FieldType<Extract<E[keyof E], number>, 'enum', O> {

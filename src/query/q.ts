@@ -1,4 +1,5 @@
 import { ParamsError } from '../errors.js';
+import type { FilterInput } from '../types/model-types.js';
 
 /** Filter keyword arguments: `{ name__icontains: 'x', age__gte: 18 }`. */
 export type FilterDict = Readonly<Record<string, unknown>>;
@@ -35,29 +36,33 @@ function checkQ(value: unknown): QNode {
   return value;
 }
 
+/** With a model (`Q<User>({...})`) the keys are checked like filter()'s; without, any keys (checked at run time). */
+type QFilters<M> = 0 extends 1 & M ? FilterDict : FilterInput<M>;
+
 export interface QFunction {
   /** `Q({ name: 'x', age__gte: 18 })`: the filters AND-ed. */
-  <M = unknown>(filters: FilterDict): QNode<M>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped Q fits any model's filter()
+  <M = any>(filters: QFilters<M>): QNode<M>;
   /** All of the nodes. */
-  and<M = unknown>(...nodes: QNode<M>[]): QNode<M>;
+  and<M = any>(...nodes: QNode<M>[]): QNode<M>;
   /** Any of the nodes. */
-  or<M = unknown>(...nodes: QNode<M>[]): QNode<M>;
+  or<M = any>(...nodes: QNode<M>[]): QNode<M>;
   /** The negation of the filters or node. */
-  not<M = unknown>(node: QNode<M> | FilterDict): QNode<M>;
+  not<M = any>(node: QNode<M> | QFilters<M>): QNode<M>;
 }
 
 /** Builds filter trees: `Q({ a: 1 })`, `Q.or(Q({ a: 1 }), Q({ b: 2 }))`, `Q.not({ c: 3 })`. */
 export const Q: QFunction = Object.assign(
-  <M = unknown>(filters: FilterDict): QNode<M> => {
+  <M = unknown>(filters: QFilters<M>): QNode<M> => {
     if (filters === null || typeof filters !== 'object' || filters instanceof QNode) {
       throw new ParamsError('Q() takes an object of filters, e.g. Q({ name__icontains: "x" }).');
     }
-    return new QNode<M>(filters, [], 'AND', false);
+    return new QNode<M>(filters as FilterDict, [], 'AND', false);
   },
   {
     and: <M = unknown>(...nodes: QNode<M>[]): QNode<M> => new QNode<M>(undefined, nodes.map(checkQ), 'AND', false),
     or: <M = unknown>(...nodes: QNode<M>[]): QNode<M> => new QNode<M>(undefined, nodes.map(checkQ), 'OR', false),
-    not: <M = unknown>(node: QNode<M> | FilterDict): QNode<M> =>
-      node instanceof QNode ? node.not() : new QNode<M>(node, [], 'AND', true),
+    not: <M = unknown>(node: QNode<M> | QFilters<M>): QNode<M> =>
+      node instanceof QNode ? node.not() : new QNode<M>(node as FilterDict, [], 'AND', true),
   },
 );
