@@ -12,9 +12,15 @@ type Instance = Record<string, unknown>;
 
 /** Stay well under SQLite's 32 766 and PostgreSQL's/MySQL's 65 535 bound parameters per statement. */
 const MAX_PARAMS = 30000;
+/**
+ * Default rows per statement. Every distinct row count is a new prepared statement, so equal
+ * moderate batches beat one giant one (measured on MariaDB, 10 000 rows: 2.1× the raw driver in
+ * batches of 6 000 and 4 000, 1.6× in batches of 1 000).
+ */
+const DEFAULT_BATCH_ROWS = 1000;
 
 export interface BulkCreateOptions {
-  /** Rows per INSERT; by default as many as fit in one statement's parameters. */
+  /** Rows per INSERT; by default 1 000 (fewer when that many rows exceed a statement's parameters). */
   batchSize?: number;
   /** Skip rows that violate a unique constraint (their primary keys stay unset). */
   ignoreConflicts?: boolean;
@@ -27,7 +33,7 @@ export interface BulkCreateOptions {
 
 function batchSizeFor(requested: number | undefined, paramsPerRow: number, meta: ModelMeta): number {
   const fit = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, paramsPerRow)));
-  if (requested === undefined) return fit;
+  if (requested === undefined) return Math.min(fit, DEFAULT_BATCH_ROWS);
   if (!Number.isSafeInteger(requested) || requested < 1) {
     throw new ParamsError(`${meta.name}: batchSize must be a positive integer, got ${JSON.stringify(requested)}.`);
   }
