@@ -12,7 +12,8 @@
  *     ├── IntegrityError   unique, not null, foreign key
  *     ├── DoesNotExist
  *     ├── MultipleObjectsReturned
- *     └── IncompleteInstanceError
+ *     ├── IncompleteInstanceError
+ *     └── NoValuesFetched  a relation read synchronously before it was fetched
  */
 export class TerrapinError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -73,3 +74,6 @@ export class MultipleObjectsReturned extends OperationalError {
 
 /** `save()` on an instance loaded with `only()` without `updateFields`. */
 export class IncompleteInstanceError extends OperationalError {}
+
+/** A relation read synchronously before it was fetched (await it, or use fetchRelated/prefetchRelated/selectRelated). */
+export class NoValuesFetched extends OperationalError {}

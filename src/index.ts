@@ -10,6 +10,8 @@ export * as fields from './fields/index.js';
 export { Field } from './fields/base.js';
 export type { JsonValue } from './fields/misc.js';
 export { QuerySet } from './query/queryset.js';
+export { ReverseRelation, ManyToManyRelation } from './model/related-manager.js';
+export { OnDelete } from './fields/relational.js';
 export type { FilterArg, SelectForUpdateOptions } from './query/queryset.js';
 export { Q, QNode } from './query/q.js';
 export { LazyResult } from './query/lazy-result.js';
@@ -32,6 +34,7 @@ export {
   DoesNotExist,
   MultipleObjectsReturned,
   IncompleteInstanceError,
+  NoValuesFetched,
 } from './errors.js';
 export type { CreateInput, UpdateInput, FilterInput, FieldKeys, ValueOf, ModelData, OrderKey, PkValue } from './types/model-types.js';
 export type { CompiledQuery } from './sql/compiler.js';

@@ -13,11 +13,19 @@ import type { Runtime } from './execution/runtime.js';
 import type { Target, UsingDb } from './execution/target.js';
 import { registerBuiltinLookups } from './lookups/builtin.js';
 import { LookupRegistry } from './lookups/registry.js';
-import { bindMeta, boundMeta, buildMeta, isAbstract, type ModelClassLike, type ModelMeta } from './model/meta.js';
+import { bindMeta, boundMeta, isAbstract, type ModelClassLike, type ModelMeta } from './model/meta.js';
+import { readDraft, type ModelDraft } from './model/draft.js';
+import { buildMetas } from './model/resolve-models.js';
+import { installRelationAccessors } from './model/relation-accessors.js';
 import { Model } from './model/model.js';
 import { generateSchemas, schemaStatements, type GenerateSchemasOptions } from './schema/generate.js';
 import { runInTransaction, type TransactionStore } from './transaction/run-in-transaction.js';
 import type { TransactionClient } from './transaction/transaction-client.js';
+
+interface DraftEntry {
+  readonly draft: ModelDraft;
+  readonly connection: string;
+}
 
 /** Where models come from: a module path (imported), a module namespace object, or a model class. */
 export type ModelSource = string | Readonly<Record<string, unknown>> | ModelClassLike;
@@ -125,6 +133,7 @@ export class Terrapin implements Runtime {
       const settings = connectionSettings(entry, name);
       this.handles.set(name, new ConnectionHandle(name, settings, DIALECTS[settings.dialect]));
     }
+    const drafts: DraftEntry[] = [];
     try {
       await this.detectDialects();
       for (const [app, appConfig] of Object.entries(config.apps)) {
@@ -136,9 +145,10 @@ export class Terrapin implements Runtime {
         }
         if (!Array.isArray(appConfig.models)) throw new ConfigurationError(`app '${app}': 'models' must be an array.`);
         for (const source of appConfig.models) {
-          for (const cls of await loadModels(source, app)) this.register(cls, app, connection);
+          for (const cls of await loadModels(source, app)) this.draft(cls, app, connection, drafts);
         }
       }
+      this.register(drafts);
     } catch (error) {
       await this.close();
       throw error;
@@ -178,20 +188,41 @@ export class Terrapin implements Runtime {
     }
   }
 
-  private register(cls: ModelClassLike, app: string, connection: string): void {
+  /** Reads a model class once (several sources may list the same class). */
+  private draft(cls: ModelClassLike, app: string, connection: string, drafts: DraftEntry[]): void {
+    if (drafts.some((entry) => entry.draft.cls === cls)) return;
     const existing = boundMeta<ModelMeta>(cls);
-    if (existing !== undefined && existing.binding?.runtime === this && this.metas.includes(existing)) return;
     if (existing?.binding !== undefined && existing.binding.runtime !== this && (existing.binding.runtime as Terrapin).state === 'ready') {
       throw new ConfigurationError(`${cls.name} is already registered with another Terrapin instance; a model class belongs to one.`);
     }
-    const meta = buildMeta(cls, app);
-    const clash = this.metas.find((m) => m.table === meta.table);
+    const draft = readDraft(cls, app);
+    const clash = drafts.find((entry) => entry.draft.table === draft.table);
     if (clash !== undefined) {
-      throw new ConfigurationError(`${meta.name} and ${clash.name} both use the table '${meta.table}'; set meta.table on one of them.`);
+      throw new ConfigurationError(`${draft.name} and ${clash.draft.name} both use the table '${draft.table}'; set meta.table on one of them.`);
     }
-    meta.binding = { runtime: this, connection };
-    bindMeta(cls, meta);
-    this.metas.push(meta);
+    drafts.push({ draft, connection });
+  }
+
+  /** Resolves relations across every app's models, then binds each class to its metadata. */
+  private register(entries: readonly DraftEntry[]): void {
+    const metas = buildMetas(entries.map((e) => e.draft));
+    metas.forEach((meta, i) => {
+      meta.binding = { runtime: this, connection: entries[i]!.connection };
+    });
+    for (const meta of metas) {
+      for (const relation of meta.relations.values()) {
+        if (relation.target.binding?.connection !== meta.binding?.connection) {
+          throw new ConfigurationError(
+            `${meta.name}.${relation.name} relates ${meta.name} to ${relation.target.name}, which lives on another connection; relations must stay on one database.`,
+          );
+        }
+      }
+    }
+    for (const meta of metas) {
+      bindMeta(meta.cls, meta);
+      this.metas.push(meta);
+    }
+    installRelationAccessors(metas);
   }
 
   /** The registered models' metadata. */

@@ -16,6 +16,8 @@ export interface Capabilities {
   readonly upsertReturning: boolean;
   /** Table and column comments are separate COMMENT ON statements (PostgreSQL), not part of CREATE TABLE. */
   readonly commentStatements: boolean;
+  /** CREATE TABLE may name a table created later in FOREIGN KEY clauses (SQLite checks keys on use, not on create). */
+  readonly forwardForeignKeys: boolean;
   /** Savepoints inside transactions. */
   readonly savepoints: boolean;
 }

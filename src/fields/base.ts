@@ -192,6 +192,34 @@ export abstract class Field<T = any> {
     );
   }
 
+  /**
+   * A plain (non-key, non-generated) field of the same type, for a foreign key column that points
+   * at this field: same codecs and checks, no default, no validators.
+   */
+  foreignKeyCopy(overrides: {
+    name: string;
+    column: string;
+    modelName: string;
+    nullable: boolean;
+    unique: boolean;
+    index: boolean;
+    description: string | undefined;
+  }): Field<T> {
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as Field<T>;
+    Object.assign(copy, this, {
+      ...overrides,
+      pk: false,
+      validators: [],
+      defaultValue: undefined,
+      explicitGenerated: false,
+      sourceField: undefined,
+      encoders: new Map(),
+      canonicalEncoders: new Map(),
+      decoders: new Map(),
+    });
+    return copy;
+  }
+
   /** A fresh default value for a new instance (undefined when there is none). */
   makeDefault(): T | null | undefined {
     const d = this.defaultValue;

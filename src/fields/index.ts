@@ -6,3 +6,5 @@ export { CharEnumField, CharField, IntEnumField, TextField, UUIDField } from './
 export { DateField, DatetimeField, TimeDeltaField, TimeField } from './temporal.js';
 export { BinaryField, BooleanField, JSONField } from './misc.js';
 export { Field } from './base.js';
+export { ForeignKeyField, OneToOneField, ManyToManyField, OnDelete } from './relational.js';
+export type { ForeignKeyOptions, ManyToManyOptions, ModelRef } from './relational.js';

@@ -2,11 +2,20 @@ import { FieldError, ParamsError } from '../errors.js';
 import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
 import { QNode, type FilterDict } from '../query/q.js';
+import type { Relation } from '../model/relations.js';
 import type { Lookup, LookupRegistry } from './registry.js';
+import { walkPath } from './path.js';
 
 /** A filter checked against its model: what `filter()` stores, and the planner turns into SQL. */
 export type Condition =
-  | { readonly kind: 'lookup'; readonly field: Field; readonly lookup: Lookup; readonly value: unknown }
+  | {
+      readonly kind: 'lookup';
+      /** Relations from the queried model to the field's model (joins). */
+      readonly path: readonly Relation[];
+      readonly field: Field;
+      readonly lookup: Lookup;
+      readonly value: unknown;
+    }
   | {
       readonly kind: 'group';
       readonly connector: 'AND' | 'OR';
@@ -14,17 +23,46 @@ export type Condition =
       readonly children: readonly Condition[];
     };
 
-/** Splits 'name__icontains' into the field and the lookup, checking both. */
-export function resolveKey(meta: ModelMeta, registry: LookupRegistry, key: string): { field: Field; lookup: Lookup } {
+export interface ResolvedKey {
+  readonly path: readonly Relation[];
+  readonly field: Field;
+  readonly lookup: Lookup;
+  /** The model whose instances a relation-ending key accepts as values… */
+  readonly relationTarget: ModelMeta | undefined;
+  /** …and the attribute of theirs that is compared. */
+  readonly relationKey: string | undefined;
+}
+
+/** Splits 'author__name__icontains' into relations, field and lookup, checking each. */
+export function resolveKey(meta: ModelMeta, registry: LookupRegistry, key: string): ResolvedKey {
   const parts = key.split('__');
-  const field = meta.field(parts[0]!, `filter key '${key}'`);
-  if (parts.length === 1) return { field, lookup: registry.get('exact')! };
-  if (parts.length > 2) {
+  const where = `filter key '${key}'`;
+  const { fieldPath, rest } = walkPath(meta, parts, where, (name) => registry.get(name) !== undefined);
+  const { path, field, relationTarget, relationKey } = fieldPath;
+  if (rest.length === 0) return { path, field, lookup: registry.get('exact')!, relationTarget, relationKey };
+  if (rest.length > 1) {
+    const owner = path.length === 0 ? meta : path[path.length - 1]!.target;
     throw new FieldError(
-      `${meta.name}: filter key '${key}' has more parts than a field and a lookup; ${field.name} is a ${field.fieldType}, not a relation.`,
+      `${meta.name}: filter key '${key}' has more parts than a field and a lookup; ${owner.name}.${field.name} is a ${field.fieldType}, not a relation.`,
     );
   }
-  return { field, lookup: registry.forField(field, parts[1]!, key) };
+  return { path, field, lookup: registry.forField(field, rest[0]!, key), relationTarget, relationKey };
+}
+
+/** Model instances given for a relation-ending key stand for their key values. */
+function relationValue(value: unknown, target: ModelMeta, keyName: string, key: string, meta: ModelMeta): unknown {
+  const one = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object' || v instanceof Date || Buffer.isBuffer(v) || Array.isArray(v)) return v;
+    if (!(v instanceof (target.cls as unknown as new () => object))) {
+      throw new ParamsError(`${meta.name}: filter '${key}' takes ${target.name} instances or key values; got a ${v.constructor?.name ?? 'object'}.`);
+    }
+    const keyValue = (v as Record<string, unknown>)[keyName];
+    if (keyValue === undefined || keyValue === null) {
+      throw new ParamsError(`${meta.name}: filter '${key}' got an unsaved ${target.name}; save it first.`);
+    }
+    return keyValue;
+  };
+  return Array.isArray(value) ? value.map(one) : one(value);
 }
 
 export function resolveFilters(meta: ModelMeta, registry: LookupRegistry, filters: FilterDict): Condition[] {
@@ -39,8 +77,9 @@ export function resolveFilters(meta: ModelMeta, registry: LookupRegistry, filter
         `${meta.name}: filter '${key}' is undefined. Pass null to match NULL, or leave the key out.`,
       );
     }
-    const { field, lookup } = resolveKey(meta, registry, key);
-    conditions.push({ kind: 'lookup', field, lookup, value: lookup.prepare(field, value, key) });
+    const { path, field, lookup, relationTarget, relationKey } = resolveKey(meta, registry, key);
+    const given = relationTarget === undefined ? value : relationValue(value, relationTarget, relationKey!, key, meta);
+    conditions.push({ kind: 'lookup', path, field, lookup, value: lookup.prepare(field, given, key) });
   }
   return conditions;
 }

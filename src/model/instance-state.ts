@@ -10,3 +10,14 @@ export interface InstanceState {
   [SAVED]?: boolean;
   [LOADED]?: ReadonlySet<string>;
 }
+/** Fetched relations by name: related instances (or null), and relation managers. */
+export const RELATED = Symbol('terrapin.related');
+
+export interface RelatedCache {
+  [RELATED]?: Record<string, unknown>;
+}
+
+export function relatedCache(instance: object): Record<string, unknown> {
+  const holder = instance as RelatedCache;
+  return (holder[RELATED] ??= {});
+}

@@ -1,7 +1,7 @@
 import { ConfigurationError, FieldError } from '../errors.js';
-import { Field } from '../fields/base.js';
-import { IntFieldImpl } from '../fields/numeric.js';
+import type { Field } from '../fields/base.js';
 import type { ModelBinding } from '../execution/runtime.js';
+import type { Relation } from './relations.js';
 
 /** `static meta = { … }` on a model class: Tortoise's `class Meta`. */
 export interface ModelOptions {
@@ -30,6 +30,8 @@ export interface ModelClassLike {
 export interface OrderSpec {
   readonly field: Field;
   readonly desc: boolean;
+  /** Relations to follow first (`orderBy('author__name')`); empty for the model's own fields. */
+  readonly path: readonly Relation[];
 }
 
 const META = Symbol('terrapin.meta');
@@ -52,6 +54,8 @@ export class ModelMeta {
   readonly generatedFields: readonly Field[];
   /** Meta.tableDescription: the table comment. */
   readonly description: string | undefined;
+  /** Relations by name (forward, reverse and many-to-many), added while Terrapin.init resolves them. */
+  readonly relations = new Map<string, Relation>();
   /** Set by `Terrapin.init`: the instance and connection this model runs on. */
   binding: ModelBinding | undefined;
 
@@ -71,7 +75,7 @@ export class ModelMeta {
     this.generatedFields = fields.filter((f) => f.generated);
     this.ordering = (options.ordering ?? []).map((spec) => {
       const desc = spec.startsWith('-');
-      return { field: this.field(desc ? spec.slice(1) : spec, 'Meta.ordering'), desc };
+      return { field: this.field(desc ? spec.slice(1) : spec, 'Meta.ordering'), desc, path: [] };
     });
     const together = options.uniqueTogether ?? [];
     const groups = (together.length > 0 && typeof together[0] === 'string' ? [together] : together) as readonly (readonly string[])[];
@@ -92,15 +96,35 @@ export class ModelMeta {
     return [...this.fieldsByName.keys()];
   }
 
+  /** Relation names a user may write (hidden internal ones excluded). */
+  get relationNames(): string[] {
+    return [...this.relations.values()].filter((r) => !(r.kind === 'm2m' && r.hidden)).map((r) => r.name);
+  }
+
   /** The field called `name` ('pk' is the primary key), or a FieldError listing the valid names. */
   field(name: string, where: string): Field {
     const field = name === 'pk' ? this.pk : this.fieldsByName.get(name);
     if (field === undefined) {
+      const relation = this.relations.get(name);
+      const hint = relation === undefined ? '' : ` '${name}' is a relation; name a field of ${relation.target.name} with '${name}__<field>'.`;
+      const relations = this.relationNames;
       throw new FieldError(
-        `${this.name} has no field '${name}' (in ${where}). Valid fields: ${this.fieldNames.join(', ')}, pk.`,
+        `${this.name} has no field '${name}' (in ${where}).${hint} Valid fields: ${this.fieldNames.join(', ')}, pk${relations.length > 0 ? `; relations: ${relations.join(', ')}` : ''}.`,
       );
     }
     return field;
+  }
+
+  /** The relation called `name`, or a FieldError listing the model's relations. */
+  relation(name: string, where: string): Relation {
+    const relation = this.relations.get(name);
+    if (relation === undefined) {
+      const relations = this.relationNames;
+      throw new FieldError(
+        `${this.name} has no relation '${name}' (in ${where}). Relations: ${relations.length > 0 ? relations.join(', ') : 'none'}.`,
+      );
+    }
+    return relation;
   }
 }
 
@@ -112,57 +136,6 @@ export function notInitialised(modelName: string): ConfigurationError {
 
 function isAbstract(cls: ModelClassLike): boolean {
   return Object.hasOwn(cls, 'meta') && cls.meta?.abstract === true;
-}
-
-/** Builds the metadata for a model class (once; the class is instantiated once to read its fields). */
-export function buildMeta(cls: ModelClassLike, app: string): ModelMeta {
-  if (isAbstract(cls)) throw new ConfigurationError(`${cls.name} is abstract (meta.abstract); it has no table to query.`);
-  const options: ModelOptions = Object.hasOwn(cls, 'meta') ? (cls.meta ?? {}) : {};
-  let probe: Record<string, unknown>;
-  try {
-    probe = new cls() as Record<string, unknown>;
-  } catch (error) {
-    // Field factories check their options when the class is first constructed; say which model.
-    if (error instanceof ConfigurationError) throw new ConfigurationError(`${cls.name}: ${error.message}`, { cause: error });
-    throw error;
-  }
-  const fields: Field[] = [];
-  for (const [name, value] of Object.entries(probe)) {
-    if (!(value instanceof Field)) continue;
-    if (name.includes('__')) {
-      throw new ConfigurationError(`${cls.name}.${name}: field names cannot contain '__' (it separates lookups).`);
-    }
-    value.name = name;
-    value.column = value.sourceField ?? name;
-    value.modelName = cls.name;
-    fields.push(value);
-  }
-  const pks = fields.filter((f) => f.pk);
-  if (pks.length > 1) {
-    throw new ConfigurationError(
-      `${cls.name} declares ${pks.length} primary keys (${pks.map((f) => f.name).join(', ')}); only one is supported.`,
-    );
-  }
-  if (pks.length === 0) {
-    if (fields.some((f) => f.name === 'id')) {
-      throw new ConfigurationError(`${cls.name}.id is not a primary key; mark it with 'pk: true' or rename it.`);
-    }
-    const id = new IntFieldImpl({ pk: true });
-    id.name = 'id';
-    id.column = 'id';
-    id.modelName = cls.name;
-    fields.unshift(id);
-  }
-  const columns = new Set<string>();
-  for (const field of fields) {
-    field.check();
-    if (columns.has(field.column)) {
-      throw new ConfigurationError(`${cls.name}: two fields use the column '${field.column}'; give one a different sourceField.`);
-    }
-    columns.add(field.column);
-  }
-  const table = options.table ?? cls.name.toLowerCase();
-  return new ModelMeta(cls, cls.name, table, fields, options, options.app ?? app);
 }
 
 /** Attaches metadata to its class (own property, so subclasses never inherit a parent's). */

@@ -51,10 +51,25 @@ function buildInstance(meta: ModelMeta, data: Readonly<Record<string, unknown>>)
     throw new ParamsError(`${meta.name}: expected an object of field values, got ${data === null ? 'null' : typeof data}.`);
   }
   const instance = Object.create(meta.cls.prototype) as Instance;
+  const related: [string, unknown][] = [];
   for (const key of Object.keys(data)) {
-    if (!meta.fieldsByName.has(key)) {
-      throw new FieldError(`${meta.name} has no field '${key}'. Valid fields: ${meta.fieldNames.join(', ')}.`);
+    if (meta.fieldsByName.has(key)) continue;
+    const relation = meta.relations.get(key);
+    if (relation === undefined || (relation.kind === 'm2m' && relation.hidden)) {
+      const relations = meta.relationNames;
+      throw new FieldError(
+        `${meta.name} has no field '${key}'. Valid fields: ${meta.fieldNames.join(', ')}${relations.length > 0 ? `; relations: ${relations.join(', ')}` : ''}.`,
+      );
     }
+    if (relation.kind !== 'fk' && relation.kind !== 'o2o') {
+      throw new ParamsError(
+        `${meta.name}.${key} is a ${relation.kind === 'm2m' ? 'many-to-many' : 'reverse'} relation and cannot be set on create; save the ${meta.name}, then use ${relation.kind === 'm2m' ? `${key}.add(...)` : `the ${relation.target.name} side`}.`,
+      );
+    }
+    if (data[relation.idField.name] !== undefined) {
+      throw new ParamsError(`${meta.name}: give ${key} or ${relation.idField.name}, not both.`);
+    }
+    if (data[key] !== undefined) related.push([key, data[key]]);
   }
   for (const field of meta.fields) {
     const value = data[field.name];
@@ -65,6 +80,8 @@ function buildInstance(meta: ModelMeta, data: Readonly<Record<string, unknown>>)
       instance[field.name] = value === null ? field.validate(null) : field.normalize(value);
     }
   }
+  // Through the relation setters: they check the instance's model and set the key.
+  for (const [key, value] of related) instance[key] = value;
   return instance;
 }
 

@@ -1,6 +1,7 @@
 import { IncompleteInstanceError, IntegrityError, OperationalError, FieldError } from '../errors.js';
 import type { Target } from '../execution/target.js';
 import { Field } from '../fields/base.js';
+import { ForeignKeyDecl, ManyToManyDecl } from '../fields/relational.js';
 import { planDeleteByPk, planInsert, planUpdateByPk } from '../plan/write.js';
 import type { OnConflict } from '../sql/ast.js';
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
@@ -17,6 +18,13 @@ function isAutoTime(field: Field): field is Field & { autoNow: boolean; autoNowA
  * fields' defaults (or leave them unset) so the instance reads like one made by `build()`.
  */
 export function settleConstructed(meta: ModelMeta, instance: Instance): void {
+  // Relation declarations shadow the prototype's relation accessors on a `new Model()`.
+  for (const name of meta.relations.keys()) {
+    const own = Object.getOwnPropertyDescriptor(instance, name);
+    if (own !== undefined && 'value' in own && (own.value instanceof ForeignKeyDecl || own.value instanceof ManyToManyDecl)) {
+      delete instance[name];
+    }
+  }
   for (const field of meta.fields) {
     // Read the own data value, not through a getter: an only() instance throws on unloaded fields.
     if (Object.getOwnPropertyDescriptor(instance, field.name)?.value instanceof Field) {

@@ -1,20 +1,32 @@
 import type { Dialect } from '../dialects/dialect.js';
-import type { Field } from '../fields/base.js';
-import type { QueryState } from '../query/state.js';
 import { ParamsError } from '../errors.js';
+import type { Field } from '../fields/base.js';
 import type { OrderSpec } from '../model/meta.js';
-import { column, emptySelect, type Expr, type SelectNode } from '../sql/ast.js';
+import type { QueryState, ValueColumn } from '../query/state.js';
+import { emptySelect, type Expr, type SelectColumn, type SelectNode } from '../sql/ast.js';
 import { conditionsToExpr } from './conditions.js';
+import { JoinContext } from './joins.js';
 
-/** The fields a query reads, in select-list order: the hydration plan indexes rows by it. */
-export function selectedFields(state: QueryState): readonly Field[] {
-  if (state.shape.mode !== 'objects') return state.shape.fields;
-  return state.only ?? state.meta.fields;
+/** The columns a query reads, in select-list order: the row mappers index rows by it. */
+export function selectedColumns(state: QueryState): readonly ValueColumn[] {
+  if (state.shape.mode !== 'objects') return state.shape.columns;
+  const own = (state.only ?? state.meta.fields).map((field) => ({ path: [], field }));
+  if (state.selectRelated.length === 0) return own;
+  const related = state.selectRelated.flatMap((path) => path[path.length - 1]!.target.fields.map((field) => ({ path, field })));
+  return [...own, ...related];
 }
 
-function orderTarget(field: Field, table: string): Expr {
-  const target = column(table, field.column);
-  return field.kind === 'decimal' ? { kind: 'decimalValue', expr: target } : target;
+/** The fields of the selected columns, for decoders. */
+export function selectedFields(state: QueryState): readonly Field[] {
+  return selectedColumns(state).map((c) => c.field);
+}
+
+function magnitude(field: Field, expr: Expr): Expr {
+  return field.kind === 'decimal' ? { kind: 'decimalValue', expr } : expr;
+}
+
+function samePath(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((step, i) => step === b[i]);
 }
 
 /**
@@ -24,9 +36,10 @@ function orderTarget(field: Field, table: string): Expr {
  */
 function effectiveOrdering(state: QueryState): readonly OrderSpec[] {
   if (!state.distinct) return state.ordering ?? state.meta.ordering;
-  const selected = new Set(selectedFields(state));
-  if (state.ordering === undefined) return state.meta.ordering.filter((o) => selected.has(o.field));
-  const outside = state.ordering.find((o) => !selected.has(o.field));
+  const selected = selectedColumns(state);
+  const isSelected = (o: OrderSpec) => selected.some((c) => c.field === o.field && samePath(c.path, o.path));
+  if (state.ordering === undefined) return state.meta.ordering.filter(isSelected);
+  const outside = state.ordering.find((o) => !isSelected(o));
   if (outside !== undefined) {
     throw new ParamsError(
       `${state.meta.name}: distinct() cannot order by '${outside.field.name}', which is not selected; add it to values() or order by a selected field.`,
@@ -38,30 +51,38 @@ function effectiveOrdering(state: QueryState): readonly OrderSpec[] {
 /** QueryState → SELECT. `limitOverride` lets get() ask for two rows to detect duplicates. */
 export function planSelect(state: QueryState, dialect: Dialect, limitOverride?: number): SelectNode {
   const { meta } = state;
-  const table = meta.table;
-  const base = emptySelect({ name: table, alias: undefined });
-  const ordering = effectiveOrdering(state);
+  const joins = new JoinContext(meta, meta.table);
+  const columns: SelectColumn[] = selectedColumns(state).map((c) => ({ expr: joins.column(c.path, c.field), alias: undefined }));
+  const where = conditionsToExpr(state.where, joins, dialect.values);
+  const orderBy = effectiveOrdering(state).map((o) => ({
+    expr: magnitude(o.field, joins.column(o.path, o.field)),
+    desc: o.desc,
+    nullable: o.field.nullable || o.path.some((r) => r.kind !== 'fk' || r.nullable),
+  }));
   let limit = state.limit;
   if (limitOverride !== undefined) limit = limit === undefined ? limitOverride : Math.min(limit, limitOverride);
   return {
-    ...base,
-    columns: selectedFields(state).map((field) => ({ expr: column(table, field.column), alias: undefined })),
+    ...emptySelect({ name: meta.table, alias: undefined }),
+    joins: joins.joins,
+    columns,
     distinct: state.distinct,
-    where: conditionsToExpr(state.where, table, dialect.values),
-    orderBy: ordering.map((o) => ({ expr: orderTarget(o.field, table), desc: o.desc, nullable: o.field.nullable })),
+    where,
+    orderBy,
     limit,
     offset: state.offset,
     lock: state.lock,
   };
 }
 
-/** SELECT of the primary key only, for exists() and as the inner query of count(). */
+/** SELECT of the primary key only (or the distinct values), for exists(), count() and subqueries. */
 export function planKeys(state: QueryState, dialect: Dialect): SelectNode {
-  const select = planSelect(state, dialect);
-  const fields = state.shape.mode === 'objects' || !state.distinct ? [state.meta.pk] : state.shape.fields;
+  const select = planSelect({ ...state, selectRelated: [] }, dialect);
+  const table = state.meta.table;
+  const keep = state.shape.mode !== 'objects' && state.distinct;
   return {
     ...select,
-    columns: fields.map((f) => ({ expr: column(state.meta.table, f.column), alias: undefined })),
+    columns: keep ? select.columns : [{ expr: { kind: 'column', table, name: state.meta.pk.column }, alias: undefined }],
+    distinct: state.distinct,
     orderBy: [],
     lock: undefined,
   };

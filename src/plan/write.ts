@@ -3,7 +3,9 @@ import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
 import type { QueryState } from '../query/state.js';
 import { column, param, type Expr, type InsertNode, type OnConflict, type UpdateNode, type DeleteNode } from '../sql/ast.js';
-import { conditionsToExpr } from './conditions.js';
+import { conditionsToExpr, usesRelations } from './conditions.js';
+import { JoinContext } from './joins.js';
+import { planKeys } from './select.js';
 
 /** INSERT of rows of already-encoded values, one per `columns` entry. */
 export function planInsert(
@@ -41,13 +43,23 @@ export function planDeleteByPk(meta: ModelMeta, pkValue: unknown): DeleteNode {
   };
 }
 
+/**
+ * The WHERE of an UPDATE/DELETE: the conditions themselves on one table, or, when they reach
+ * through relations, `pk IN (SELECT pk … JOIN …)` (UPDATE/DELETE cannot join portably).
+ */
+function writeWhere(state: QueryState, dialect: Dialect): Expr | undefined {
+  if (!usesRelations(state.where)) return conditionsToExpr(state.where, new JoinContext(state.meta, undefined), dialect.values);
+  const keys = planKeys({ ...state, distinct: false, ordering: [], shape: { mode: 'objects' } }, dialect);
+  return { kind: 'inSelect', expr: column(undefined, state.meta.pk.column), select: keys };
+}
+
 /** QuerySet.update(): encoded values for the rows the filters match. */
 export function planUpdate(state: QueryState, dialect: Dialect, set: readonly [Field, unknown][]): UpdateNode {
   return {
     kind: 'update',
     table: { name: state.meta.table, alias: undefined },
     set: set.map(([field, value]) => ({ column: field.column, value: param(value) })),
-    where: conditionsToExpr(state.where, undefined, dialect.values),
+    where: writeWhere(state, dialect),
   };
 }
 
@@ -55,7 +67,7 @@ export function planDelete(state: QueryState, dialect: Dialect): DeleteNode {
   return {
     kind: 'delete',
     table: { name: state.meta.table, alias: undefined },
-    where: conditionsToExpr(state.where, undefined, dialect.values),
+    where: writeWhere(state, dialect),
   };
 }
 

@@ -5,14 +5,15 @@ import { resolveArgs } from '../lookups/resolve.js';
 import { fullHydrator, listMapper, partialHydrator, valuesMapper, type RowMapper } from '../model/hydrate.js';
 import type { ModelMeta, OrderSpec } from '../model/meta.js';
 import type { Model } from '../model/model.js';
-import { planKeys, planSelect } from '../plan/select.js';
+import { planKeys, planSelect, selectedFields } from '../plan/select.js';
+import { fieldPath } from '../lookups/path.js';
 import { planDelete, planUpdate } from '../plan/write.js';
 import type { SelectNode } from '../sql/ast.js';
 import type { FieldKeys, FilterInput, ModelData, OrderKey, UpdateInput, ValueOf } from '../types/model-types.js';
 import { describeConditions } from './describe-conditions.js';
 import { LazyResult } from './lazy-result.js';
 import { QNode, type FilterDict } from './q.js';
-import { initialState, type QueryState, type Shape } from './state.js';
+import { initialState, type QueryState, type Shape, type ValueColumn } from './state.js';
 
 /** A filter argument: keyword filters or a Q tree. */
 export type FilterArg<M> = FilterInput<M> | QNode<M>;
@@ -90,7 +91,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     const ordering: OrderSpec[] = keys.map((key) => {
       if (typeof key !== 'string') throw new ParamsError(`${this.meta.name}: orderBy takes field names, got ${typeof key}.`);
       const desc = key.startsWith('-');
-      return { field: this.meta.field(desc ? key.slice(1) : key, `orderBy('${key}')`), desc };
+      const { path, field } = fieldPath(this.meta, desc ? key.slice(1) : key, `orderBy('${key}')`);
+      return { field, desc, path };
     });
     return this.next({ ordering });
   }
@@ -134,8 +136,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   values(): QuerySet<M, Reshape<R, ModelData<M>>>;
   values<K extends FieldKeys<M>>(...fields: K[]): QuerySet<M, Reshape<R, ValuesRow<M, K>>>;
   values(...names: string[]): QuerySet<M, unknown> {
-    const fields = this.pickFields(names, 'values');
-    const shape: Shape = { mode: 'values', fields, keys: names.length === 0 ? fields.map((f) => f.name) : names };
+    const columns = this.pickColumns(names, 'values');
+    const shape: Shape = { mode: 'values', columns, keys: names.length === 0 ? columns.map((c) => c.field.name) : names };
     return this.next({ shape });
   }
 
@@ -146,27 +148,28 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     const last = args[args.length - 1];
     const flat = typeof last === 'object' && last !== null && (last as { flat?: unknown }).flat === true;
     const names = (flat || (typeof last === 'object' && last !== null) ? args.slice(0, -1) : args) as string[];
-    const fields = this.pickFields(names, 'valuesList');
-    if (flat && fields.length !== 1) {
-      throw new ParamsError(`${this.meta.name}: valuesList with { flat: true } takes exactly one field, got ${fields.length}.`);
+    const columns = this.pickColumns(names, 'valuesList');
+    if (flat && columns.length !== 1) {
+      throw new ParamsError(`${this.meta.name}: valuesList with { flat: true } takes exactly one field, got ${columns.length}.`);
     }
-    return this.next({ shape: { mode: 'list', fields, flat } });
+    return this.next({ shape: { mode: 'list', columns, flat } });
   }
 
-  private pickFields(names: readonly unknown[], method: string): Field[] {
-    if (names.length === 0) return [...this.meta.fields];
+  private pickColumns(names: readonly unknown[], method: string): ValueColumn[] {
+    if (names.length === 0) return this.meta.fields.map((field) => ({ path: [], field }));
     const seen = new Set<string>();
     return names.map((name) => {
       if (typeof name !== 'string') throw new ParamsError(`${this.meta.name}: ${method}() takes field names, got ${typeof name}.`);
       if (seen.has(name)) throw new FieldError(`${this.meta.name}: ${method}() names '${name}' twice.`);
       seen.add(name);
-      return this.meta.field(name, `${method}('${name}')`);
+      const { path, field } = fieldPath(this.meta, name, `${method}('${name}')`);
+      return { path, field };
     });
   }
 
   /** The first row (by the current ordering, else by primary key), or null. */
   first(): QuerySet<M, ElementOf<R> | null> {
-    const ordering = this.state.ordering ?? (this.meta.ordering.length > 0 ? undefined : [{ field: this.meta.pk, desc: false }]);
+    const ordering = this.state.ordering ?? (this.meta.ordering.length > 0 ? undefined : [{ field: this.meta.pk, desc: false, path: [] }]);
     return this.next({ single: 'first', ordering });
   }
 
@@ -289,15 +292,15 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
       case 'objects':
         return only === undefined ? fullHydrator(meta, conventions) : partialHydrator(meta, only, conventions);
       case 'values':
-        return valuesMapper(shape.keys, shape.fields, conventions);
+        return valuesMapper(shape.keys, shape.columns.map((c) => c.field), conventions);
       case 'list':
-        return listMapper(shape.fields, conventions, shape.flat);
+        return listMapper(shape.columns.map((c) => c.field), conventions, shape.flat);
     }
   }
 
   private readsBigInt(): boolean {
     const { shape, meta } = this.state;
-    return shape.mode === 'objects' ? meta.hasBigInt : shape.fields.some((f) => f.kind === 'bigint');
+    return selectedFields(this.state).some((f) => f.kind === 'bigint') || (shape.mode === 'objects' && meta.hasBigInt);
   }
 
   /** Runs the query and shapes the result. */
@@ -360,7 +363,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
       return;
     }
     const ordering = [...(this.state.ordering ?? this.meta.ordering)];
-    if (!ordering.some((o) => o.field === this.meta.pk)) ordering.push({ field: this.meta.pk, desc: false });
+    if (!ordering.some((o) => o.field === this.meta.pk && o.path.length === 0)) ordering.push({ field: this.meta.pk, desc: false, path: [] });
     let offset = this.state.offset ?? 0;
     let remaining = this.state.limit ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {

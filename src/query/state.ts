@@ -1,5 +1,6 @@
 import type { Field } from '../fields/base.js';
 import type { Condition } from '../lookups/resolve.js';
+import type { ForwardRelation, Relation } from '../model/relations.js';
 import type { ModelMeta, OrderSpec } from '../model/meta.js';
 import type { LockOptions } from '../sql/ast.js';
 import type { UsingDb } from '../execution/target.js';
@@ -7,8 +8,26 @@ import type { UsingDb } from '../execution/target.js';
 /** What a query returns per row. */
 export type Shape =
   | { readonly mode: 'objects' }
-  | { readonly mode: 'values'; readonly fields: readonly Field[]; readonly keys: readonly string[] }
-  | { readonly mode: 'list'; readonly fields: readonly Field[]; readonly flat: boolean };
+  | { readonly mode: 'values'; readonly columns: readonly ValueColumn[]; readonly keys: readonly string[] }
+  | { readonly mode: 'list'; readonly columns: readonly ValueColumn[]; readonly flat: boolean };
+
+/** A column of values()/valuesList(): a field, possibly across relations (`author__name`). */
+export interface ValueColumn {
+  readonly path: readonly Relation[];
+  readonly field: Field;
+}
+
+/** A relation to load with the query: its path of forward relations (selectRelated) … */
+export type SelectRelatedPath = readonly ForwardRelation[];
+
+/** … or, for prefetchRelated, a relation path with an optional QuerySet and attribute name. */
+export interface PrefetchSpec {
+  readonly path: readonly Relation[];
+  /** Filters/ordering for the last level's rows (a QuerySet state of the related model). */
+  readonly queryset: QueryState | undefined;
+  /** Store the rows under this name instead of the relation's. */
+  readonly toAttr: string | undefined;
+}
 
 /** `get` raises unless exactly one row matches; `getOrNone` allows none; `first` takes the first or null. */
 export type Single = 'first' | 'get' | 'getOrNone' | undefined;
@@ -28,6 +47,8 @@ export interface QueryState {
   readonly single: Single;
   readonly usingDb: UsingDb | undefined;
   readonly lock: LockOptions | undefined;
+  readonly selectRelated: readonly SelectRelatedPath[];
+  readonly prefetch: readonly PrefetchSpec[];
 }
 
 export function initialState(meta: ModelMeta): QueryState {
@@ -43,5 +64,7 @@ export function initialState(meta: ModelMeta): QueryState {
     single: undefined,
     usingDb: undefined,
     lock: undefined,
+    selectRelated: [],
+    prefetch: [],
   };
 }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Dialect } from '../dialects/dialect.js';
 import type { ConnectionHandle } from '../execution/connection-handle.js';
 import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
 import type { ColumnDef, CreateIndexNode, CreateTableNode, Statement } from '../sql/ast.js';
+import { constraintName, orderTables, tableSpecs } from './tables.js';
 
 export interface GenerateSchemasOptions {
   /** Only create what is missing (IF NOT EXISTS). Default true. */
@@ -12,12 +12,6 @@ export interface GenerateSchemasOptions {
 
 /** Kinds whose constant defaults are also written into the DDL (useful for raw inserts). */
 const DDL_DEFAULT_KINDS = new Set(['int', 'float', 'bool', 'decimal', 'enum']);
-
-/** Index and constraint names: readable prefix, a hash for uniqueness, under every backend's 63-char limit. */
-function constraintName(prefix: string, table: string, columns: readonly string[]): string {
-  const hash = createHash('sha256').update(`${table}:${columns.join(',')}`).digest('hex').slice(0, 6);
-  return `${prefix}_${table.slice(0, 24)}_${columns.join('_').slice(0, 24)}_${hash}`;
-}
 
 function columnDef(field: Field, dialect: Dialect): ColumnDef {
   const d = field.defaultValue;
@@ -34,7 +28,7 @@ function columnDef(field: Field, dialect: Dialect): ColumnDef {
   };
 }
 
-/** CREATE TABLE and CREATE INDEX statements for the models, as AST nodes. */
+/** CREATE TABLE, foreign keys, comments and CREATE INDEX statements for the models, as AST nodes. */
 export function schemaStatements(
   dialect: Dialect,
   metas: readonly ModelMeta[],
@@ -42,39 +36,35 @@ export function schemaStatements(
 ): Statement[] {
   const safe = options.safe ?? true;
   const statements: Statement[] = [];
-  for (const meta of metas) {
+  const { ordered, deferred } = orderTables(tableSpecs(metas));
+  // Where CREATE TABLE may name later tables, cyclic keys stay inline; elsewhere they wait for ALTER TABLE.
+  const postponed = dialect.capabilities.forwardForeignKeys ? [] : deferred;
+  for (const spec of ordered) {
     const table: CreateTableNode = {
       kind: 'createTable',
-      table: meta.table,
+      table: spec.table,
       ifNotExists: safe,
-      columns: meta.fields.map((f) => columnDef(f, dialect)),
-      uniqueTogether: meta.uniqueTogether.map((group) => {
-        const columns = group.map((f) => f.column);
-        return { name: constraintName('uid', meta.table, columns), columns };
-      }),
-      comment: meta.description,
+      columns: spec.fields.map((f) => columnDef(f, dialect)),
+      uniqueTogether: spec.uniqueTogether.map((columns) => ({ name: constraintName('uid', spec.table, columns), columns })),
+      foreignKeys: spec.foreignKeys.filter((fk) => !postponed.some((d) => d.foreignKey === fk)),
+      comment: spec.description,
     };
     statements.push(table);
     if (dialect.capabilities.commentStatements) {
-      if (meta.description !== undefined) {
-        statements.push({ kind: 'comment', table: meta.table, column: undefined, text: meta.description });
+      if (spec.description !== undefined) {
+        statements.push({ kind: 'comment', table: spec.table, column: undefined, text: spec.description });
       }
-      for (const field of meta.fields) {
+      for (const field of spec.fields) {
         if (field.description !== undefined) {
-          statements.push({ kind: 'comment', table: meta.table, column: field.column, text: field.description });
+          statements.push({ kind: 'comment', table: spec.table, column: field.column, text: field.description });
         }
       }
     }
-    const indexGroups = [
-      ...meta.fields.filter((f) => f.index && !f.unique).map((f) => [f]),
-      ...meta.indexes,
-    ];
-    for (const group of indexGroups) {
-      const columns = group.map((f) => f.column);
+    for (const columns of spec.indexes) {
       const index: CreateIndexNode = {
         kind: 'createIndex',
-        name: constraintName('idx', meta.table, columns),
-        table: meta.table,
+        name: constraintName('idx', spec.table, columns),
+        table: spec.table,
         columns,
         unique: false,
         ifNotExists: safe,
@@ -82,6 +72,7 @@ export function schemaStatements(
       statements.push(index);
     }
   }
+  for (const { table, foreignKey } of postponed) statements.push({ kind: 'addForeignKey', table, foreignKey });
   return statements;
 }
 

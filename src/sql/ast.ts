@@ -88,6 +88,12 @@ export interface DatePartNode {
   /** How the column stores the value, which decides the extraction SQL on some dialects. */
   readonly storage: 'datetime' | 'date' | 'time';
 }
+/** `expr IN (SELECT …)`: UPDATE/DELETE filtered through joins select the keys first. */
+export interface InSelectNode {
+  readonly kind: 'inSelect';
+  readonly expr: Expr;
+  readonly select: SelectNode;
+}
 /** A decimal column or value compared or ordered by magnitude (SQLite stores decimals as text). */
 export interface DecimalValueNode {
   readonly kind: 'decimalValue';
@@ -130,6 +136,7 @@ export type Expr =
   | LikeNode
   | DatePartNode
   | DecimalValueNode
+  | InSelectNode
   | CaseNode
   | TypedNode
   | CountAllNode
@@ -225,13 +232,27 @@ export type ColumnType =
   | { readonly type: 'varchar'; readonly length: number }
   | { readonly type: 'decimal'; readonly digits: number; readonly places: number };
 
+export interface ForeignKeyDef {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly refTable: string;
+  readonly refColumns: readonly string[];
+  readonly onDelete: 'CASCADE' | 'RESTRICT' | 'SET_NULL' | 'SET_DEFAULT' | 'NO_ACTION';
+}
 export interface CreateTableNode {
   readonly kind: 'createTable';
   readonly table: string;
   readonly ifNotExists: boolean;
   readonly columns: readonly ColumnDef[];
   readonly uniqueTogether: readonly { readonly name: string; readonly columns: readonly string[] }[];
+  readonly foreignKeys?: readonly ForeignKeyDef[];
   readonly comment: string | undefined;
+}
+/** ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY, for keys between tables that refer to each other. */
+export interface AddForeignKeyNode {
+  readonly kind: 'addForeignKey';
+  readonly table: string;
+  readonly foreignKey: ForeignKeyDef;
 }
 export interface CreateIndexNode {
   readonly kind: 'createIndex';
@@ -270,6 +291,7 @@ export type Statement =
   | CreateTableNode
   | CreateIndexNode
   | DropTableNode
+  | AddForeignKeyNode
   | CommentNode
   | TransactionNode;
 

@@ -10,6 +10,7 @@ import type {
   DropTableNode,
   ExplainNode,
   Expr,
+  ForeignKeyDef,
   InsertNode,
   LikeNode,
   LockOptions,
@@ -88,6 +89,8 @@ export abstract class SqlCompiler {
         return this.dropTable(node);
       case 'comment':
         return this.comment(node);
+      case 'addForeignKey':
+        return `ALTER TABLE ${this.quoteIdent(node.table)} ADD ${this.foreignKey(node.foreignKey)}`;
       case 'transaction':
         return this.transaction(node);
     }
@@ -140,6 +143,8 @@ export abstract class SqlCompiler {
         return this.datePart(node, params);
       case 'decimalValue':
         return this.decimalValue(node.expr, params);
+      case 'inSelect':
+        return `${this.expr(node.expr, params)} IN (${this.subquery(node.select, params)})`;
       case 'case': {
         const whens = node.whens.map((w) => `WHEN ${this.expr(w.when, params)} THEN ${this.expr(w.then, params)}`).join(' ');
         const otherwise = node.else === undefined ? '' : ` ELSE ${this.expr(node.else, params)}`;
@@ -176,6 +181,11 @@ export abstract class SqlCompiler {
   /** Text matching on a non-text column (a number, a UUID) casts it first. */
   protected textCast(sql: string): string {
     return `CAST(${sql} AS VARCHAR)`;
+  }
+
+  /** A subquery in IN (…); MySQL overrides it to read from a derived table. */
+  protected subquery(select: SelectNode, params: unknown[]): string {
+    return this.select(select, params);
   }
 
   /** Most backends infer a parameter's type from its column; PostgreSQL overrides this with a CAST. */
@@ -282,12 +292,19 @@ export abstract class SqlCompiler {
 
   protected createTable(node: CreateTableNode, params: unknown[]): string {
     const parts = node.columns.map((col) => this.columnDef(col, params));
+    for (const fk of node.foreignKeys ?? []) parts.push(this.foreignKey(fk));
     for (const unique of node.uniqueTogether) {
       parts.push(
         `CONSTRAINT ${this.quoteIdent(unique.name)} UNIQUE (${unique.columns.map((c) => this.quoteIdent(c)).join(', ')})`,
       );
     }
     return `CREATE TABLE ${node.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.quoteIdent(node.table)} (${parts.join(', ')})${this.tableSuffix(node)}`;
+  }
+
+  protected foreignKey(fk: ForeignKeyDef): string {
+    const columns = fk.columns.map((c) => this.quoteIdent(c)).join(', ');
+    const refs = fk.refColumns.map((c) => this.quoteIdent(c)).join(', ');
+    return `CONSTRAINT ${this.quoteIdent(fk.name)} FOREIGN KEY (${columns}) REFERENCES ${this.quoteIdent(fk.refTable)} (${refs}) ON DELETE ${fk.onDelete.replace('_', ' ')}`;
   }
 
   /** Text after the closing parenthesis of CREATE TABLE (engine, charset, comment). */

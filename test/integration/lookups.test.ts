@@ -387,7 +387,7 @@ forEachBackend('lookups', [{ Item, Moment, Victim }], () => {
       fails(
         () => Item.filter({ name__icontains__x: 'x' } as never),
         FieldError,
-        "Item: filter key 'name__icontains__x' has more parts than a field and a lookup; name is a CharField, not a relation.",
+        "Item: filter key 'name__icontains__x' has more parts than a field and a lookup; Item.name is a CharField, not a relation.",
       );
     });
 

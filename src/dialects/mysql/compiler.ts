@@ -5,6 +5,7 @@ import type {
   DatePartNode,
   ExplainNode,
   InsertNode,
+  SelectNode,
 } from '../../sql/ast.js';
 import { quoteWith, SqlCompiler } from '../../sql/compiler.js';
 
@@ -83,6 +84,14 @@ export class MysqlCompiler extends SqlCompiler {
   protected override tableSuffix(node: CreateTableNode): string {
     const comment = node.comment === undefined ? '' : ` COMMENT=${this.quoteString(node.comment)}`;
     return ` CHARACTER SET utf8mb4 COLLATE ${this.collation}${comment}`;
+  }
+
+  /**
+   * MySQL refuses a subquery on the table an UPDATE or DELETE changes; reading it through a
+   * derived table materialises the keys first, which it accepts.
+   */
+  protected override subquery(select: SelectNode, params: unknown[]): string {
+    return `SELECT * FROM (${this.select(select, params)}) ${this.quoteIdent('_terrapin_keys')}`;
   }
 
   protected override textCast(sql: string): string {

@@ -20,6 +20,7 @@ function mysqlFamily(variant: Variant): Dialect {
       upsertNeedsTarget: false,
       upsertReturning: false,
       commentStatements: false,
+      forwardForeignKeys: false,
       savepoints: true,
     },
     values: mysqlValues,

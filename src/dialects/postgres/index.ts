@@ -13,6 +13,7 @@ export const postgresDialect: Dialect = {
     upsertNeedsTarget: true,
     upsertReturning: true,
     commentStatements: true,
+    forwardForeignKeys: false,
     savepoints: true,
   },
   values: postgresValues,

@@ -13,6 +13,7 @@ export const sqliteDialect: Dialect = {
     upsertNeedsTarget: true,
     upsertReturning: true,
     commentStatements: false,
+    forwardForeignKeys: true,
     savepoints: true,
   },
   values: sqliteValues,
