@@ -12,6 +12,7 @@ export type { JsonValue } from './fields/misc.js';
 export { QuerySet } from './query/queryset.js';
 export { ReverseRelation, ManyToManyRelation } from './model/related-manager.js';
 export { OnDelete } from './fields/relational.js';
+export { Prefetch } from './model/prefetch.js';
 export type { FilterArg, SelectForUpdateOptions } from './query/queryset.js';
 export { Q, QNode } from './query/q.js';
 export { LazyResult } from './query/lazy-result.js';
@@ -38,3 +39,4 @@ export {
 } from './errors.js';
 export type { CreateInput, UpdateInput, FilterInput, FieldKeys, ValueOf, ModelData, OrderKey, PkValue } from './types/model-types.js';
 export type { CompiledQuery } from './sql/compiler.js';
+export type { QueryEvent, QueryListener } from './execution/query-log.js';

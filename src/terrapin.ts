@@ -9,6 +9,7 @@ import { postgresDialect } from './dialects/postgres/index.js';
 import { sqliteDialect } from './dialects/sqlite/index.js';
 import { ConfigurationError, ParamsError, TransactionManagementError } from './errors.js';
 import { ConnectionHandle } from './execution/connection-handle.js';
+import { QueryLog, type QueryListener } from './execution/query-log.js';
 import type { Runtime } from './execution/runtime.js';
 import type { Target, UsingDb } from './execution/target.js';
 import { registerBuiltinLookups } from './lookups/builtin.js';
@@ -94,6 +95,7 @@ export class Terrapin implements Runtime {
   private readonly transactions = new AsyncLocalStorage<TransactionStore>();
   private readonly handles = new Map<string, ConnectionHandle>();
   private readonly metas: ModelMeta[] = [];
+  private readonly log = new QueryLog();
   private state: 'new' | 'ready' | 'closed' = 'new';
 
   constructor() {
@@ -131,7 +133,7 @@ export class Terrapin implements Runtime {
     if (connectionNames.length === 0) throw new ConfigurationError('config.connections is empty; add at least one, e.g. { default: "sqlite://db.sqlite3" }.');
     for (const [name, entry] of Object.entries(config.connections)) {
       const settings = connectionSettings(entry, name);
-      this.handles.set(name, new ConnectionHandle(name, settings, DIALECTS[settings.dialect]));
+      this.handles.set(name, new ConnectionHandle(name, settings, DIALECTS[settings.dialect], this.log));
     }
     const drafts: DraftEntry[] = [];
     try {
@@ -223,6 +225,19 @@ export class Terrapin implements Runtime {
       this.metas.push(meta);
     }
     installRelationAccessors(metas);
+  }
+
+  /**
+   * Calls `listener` after every statement on this instance's connections, with its SQL, bound
+   * parameters, duration and error. Returns the function that unsubscribes it.
+   */
+  onQuery(listener: QueryListener): () => void {
+    return this.log.subscribe(listener);
+  }
+
+  /** `onQuery` on the default instance. */
+  static onQuery(listener: QueryListener): () => void {
+    return Terrapin.default.onQuery(listener);
   }
 
   /** The registered models' metadata. */

@@ -16,11 +16,12 @@ function compileMapper(
   names: readonly string[],
   decoders: readonly Decoder[],
   finish: (instance: Record<PropertyKey, unknown>) => void,
+  offset = 0,
 ): RowMapper {
   const lines = names.map((name, i) =>
     decoders[i] === undefined
-      ? `o[${JSON.stringify(name)}] = row[${i}];`
-      : `o[${JSON.stringify(name)}] = row[${i}] === null ? null : d[${i}](row[${i}]);`,
+      ? `o[${JSON.stringify(name)}] = row[${i + offset}];`
+      : `o[${JSON.stringify(name)}] = row[${i + offset}] === null ? null : d[${i}](row[${i + offset}]);`,
   );
   const body = `return function hydrate(row) { const o = Object.create(proto); ${lines.join(' ')} finish(o); return o; };`;
   return new Function('proto', 'd', 'finish', body)(prototype, decoders, finish) as RowMapper;
@@ -30,24 +31,31 @@ const markSaved = (o: Record<PropertyKey, unknown>): void => {
   o[SAVED] = true;
 };
 
-/** Hydrator for full rows (every field, declaration order), cached per model and backend. */
-export function fullHydrator(meta: ModelMeta, conventions: ValueConventions): RowMapper {
+/**
+ * Hydrator for full rows (every field, declaration order) starting at column `offset` (related
+ * models read by selectRelated sit after the main model's columns), cached per model and backend.
+ */
+export function fullHydrator(meta: ModelMeta, conventions: ValueConventions, offset = 0): RowMapper {
   let cache = fullCache.get(meta);
   if (cache === undefined) fullCache.set(meta, (cache = new Map()));
-  let mapper = cache.get(conventions);
+  const key = `${offset}`;
+  let byOffset = cache.get(conventions);
+  if (byOffset === undefined) cache.set(conventions, (byOffset = new Map()));
+  let mapper = byOffset.get(key);
   if (mapper === undefined) {
     mapper = compileMapper(
       meta.cls.prototype,
       meta.fields.map((f) => f.name),
       meta.fields.map((f) => f.decoder(conventions)),
       markSaved,
+      offset,
     );
-    cache.set(conventions, mapper);
+    byOffset.set(key, mapper);
   }
   return mapper;
 }
 
-const fullCache = new WeakMap<ModelMeta, Map<ValueConventions, RowMapper>>();
+const fullCache = new WeakMap<ModelMeta, Map<ValueConventions, Map<string, RowMapper>>>();
 
 /**
  * Hydrator for `only()` rows: the missing fields become accessors that raise a clear error

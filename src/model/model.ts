@@ -7,6 +7,7 @@ import { bulkCreate, bulkUpdate, type BulkCreateOptions, type BulkUpdateOptions 
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
 import { boundMeta, notInitialised, type ModelMeta, type ModelOptions } from './meta.js';
 import { deleteInstance, insertInstance, settleConstructed, updateInstance } from './persistence.js';
+import { Prefetch, prefetchSpecs, runPrefetch } from './prefetch.js';
 
 /** A model class, as static methods see `this`. */
 export interface ModelClass<M extends Model = Model> {
@@ -321,6 +322,22 @@ export class Model {
     }
     if (options.fields === undefined) delete instance[LOADED];
     return this;
+  }
+
+  /**
+   * Loads relations of this instance: `await author.fetchRelated('books', 'books__tags')`.
+   * Afterwards `author.books` is iterable and `book.author` reads synchronously.
+   */
+  async fetchRelated(...names: (string | Prefetch)[]): Promise<this> {
+    const meta = metaOf(this.constructor);
+    await runPrefetch([this as unknown as Instance], prefetchSpecs(meta, names), undefined);
+    return this;
+  }
+
+  /** `fetchRelated` for many instances of one model at once (one query per relation level). */
+  static async fetchForList<M extends Model>(this: ModelClass<M>, instances: readonly M[], ...names: (string | Prefetch)[]): Promise<void> {
+    const meta = metaOf(this);
+    await runPrefetch(instances as unknown as Instance[], prefetchSpecs(meta, names), undefined);
   }
 
   /** Sets fields from an object (unknown names raise FieldError); returns the instance. */

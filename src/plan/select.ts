@@ -48,11 +48,22 @@ function effectiveOrdering(state: QueryState): readonly OrderSpec[] {
   return state.ordering;
 }
 
-/** QueryState → SELECT. `limitOverride` lets get() ask for two rows to detect duplicates. */
-export function planSelect(state: QueryState, dialect: Dialect, limitOverride?: number): SelectNode {
+/**
+ * QueryState → SELECT. `limitOverride` lets get() ask for two rows to detect duplicates;
+ * `extraColumns` are read after the usual ones (prefetching reads the through table's key).
+ */
+export function planSelect(
+  state: QueryState,
+  dialect: Dialect,
+  limitOverride?: number,
+  extraColumns: readonly ValueColumn[] = [],
+): SelectNode {
   const { meta } = state;
   const joins = new JoinContext(meta, meta.table);
-  const columns: SelectColumn[] = selectedColumns(state).map((c) => ({ expr: joins.column(c.path, c.field), alias: undefined }));
+  const columns: SelectColumn[] = [...selectedColumns(state), ...extraColumns].map((c) => ({
+    expr: joins.column(c.path, c.field),
+    alias: undefined,
+  }));
   const where = conditionsToExpr(state.where, joins, dialect.values);
   const orderBy = effectiveOrdering(state).map((o) => ({
     expr: magnitude(o.field, joins.column(o.path, o.field)),

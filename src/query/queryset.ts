@@ -14,6 +14,9 @@ import { describeConditions } from './describe-conditions.js';
 import { LazyResult } from './lazy-result.js';
 import { QNode, type FilterDict } from './q.js';
 import { initialState, type QueryState, type Shape, type ValueColumn } from './state.js';
+import type { ForwardRelation } from '../model/relations.js';
+import { Prefetch, prefetchSpecs, runPrefetch } from '../model/prefetch.js';
+import { withSelectRelated } from '../model/select-related.js';
 
 /** A filter argument: keyword filters or a Q tree. */
 export type FilterArg<M> = FilterInput<M> | QNode<M>;
@@ -115,6 +118,39 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     const chosen = new Set<Field>([this.meta.pk]);
     for (const name of fields) chosen.add(this.meta.field(name, `only('${name}')`));
     return this.next({ only: this.meta.fields.filter((f) => chosen.has(f)) });
+  }
+
+  /**
+   * Loads forward foreign keys and one-to-ones in the same query, with joins:
+   * `Book.all().selectRelated('author', 'author__publisher')`.
+   */
+  selectRelated(...names: string[]): QuerySet<M, R> {
+    const paths = [...this.state.selectRelated];
+    for (const name of names) {
+      const path: ForwardRelation[] = [];
+      let current = this.meta;
+      for (const part of String(name).split('__')) {
+        const relation = current.relations.get(part);
+        if (relation === undefined || (relation.kind !== 'fk' && relation.kind !== 'o2o')) {
+          const hint = relation === undefined ? `${current.name} has no relation '${part}'` : `'${part}' holds many rows; use prefetchRelated('${name}')`;
+          throw new FieldError(`${this.meta.name}: cannot selectRelated('${name}'): ${hint}.`);
+        }
+        path.push(relation);
+        current = relation.target;
+        // Each prefix is loaded too, so every parent exists when its child is attached.
+        if (!paths.some((p) => p.length === path.length && p.every((r, i) => r === path[i]))) paths.push([...path]);
+      }
+    }
+    paths.sort((a, b) => a.length - b.length);
+    return this.next({ selectRelated: paths });
+  }
+
+  /**
+   * Loads relations after the query, one query per relation level whatever the number of rows:
+   * `Author.all().prefetchRelated('books', 'books__tags', new Prefetch('books', { queryset, toAttr }))`.
+   */
+  prefetchRelated(...items: (string | Prefetch)[]): QuerySet<M, R> {
+    return this.next({ prefetch: [...this.state.prefetch, ...prefetchSpecs(this.meta, items)] });
   }
 
   /** Runs on this connection or transaction instead of the model's default. */
@@ -289,8 +325,10 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     const { shape, meta, only } = this.state;
     const conventions = target.dialect.values;
     switch (shape.mode) {
-      case 'objects':
-        return only === undefined ? fullHydrator(meta, conventions) : partialHydrator(meta, only, conventions);
+      case 'objects': {
+        const root = only === undefined ? fullHydrator(meta, conventions) : partialHydrator(meta, only, conventions);
+        return this.state.selectRelated.length === 0 ? root : withSelectRelated(root, this.state, conventions);
+      }
       case 'values':
         return valuesMapper(shape.keys, shape.columns.map((c) => c.field), conventions);
       case 'list':
@@ -313,6 +351,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     if (single === undefined) {
       const result = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) result[i] = map(rows[i]!);
+      if (this.state.prefetch.length > 0) await runPrefetch(result, this.state.prefetch, this.state.usingDb);
       return result as R;
     }
     if (rows.length > 1 && single !== 'first') {
@@ -327,7 +366,9 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
       }
       return null as R;
     }
-    return map(rows[0]!) as R;
+    const one = map(rows[0]!);
+    if (this.state.prefetch.length > 0) await runPrefetch([one as Record<string, unknown>], this.state.prefetch, this.state.usingDb);
+    return one as R;
   }
 
   private describeFilters(): string {

@@ -30,7 +30,7 @@ export async function runInTransaction<T>(
   if (outer !== undefined && outer.isActive) return runInSavepoint(storage, store!, outer, fn);
 
   const connection = await handle.acquire();
-  const client = new TransactionClient(handle.connectionName, handle.dialect, connection, 0);
+  const client = new TransactionClient(handle.connectionName, handle.dialect, connection, 0, handle.log);
   const next = new Map(store ?? []);
   next.set(handle.connectionName, client);
   try {

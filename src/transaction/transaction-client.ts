@@ -2,6 +2,7 @@ import { TransactionManagementError } from '../errors.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { DedicatedConnection, RowsOptions, WriteResult } from '../execution/driver.js';
 import type { Target } from '../execution/target.js';
+import type { QueryLog } from '../execution/query-log.js';
 
 /**
  * The connection of one transaction (or savepoint). `inTransaction` hands it to its callback;
@@ -16,6 +17,7 @@ export class TransactionClient implements Target {
     private readonly connection: DedicatedConnection,
     /** 0 for the outer transaction, 1+ for savepoints inside it. */
     readonly depth: number,
+    private readonly log: QueryLog,
   ) {}
 
   get isActive(): boolean {
@@ -36,16 +38,18 @@ export class TransactionClient implements Target {
 
   rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
     this.check(sql);
+    if (this.log.active) return this.log.run(this.connectionName, sql, params, () => this.connection.rows(sql, params, options));
     return this.connection.rows(sql, params, options);
   }
 
   write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
     this.check(sql);
+    if (this.log.active) return this.log.run(this.connectionName, sql, params, () => this.connection.write(sql, params));
     return this.connection.write(sql, params);
   }
 
   /** Same connection, one savepoint deeper. */
   nested(): TransactionClient {
-    return new TransactionClient(this.connectionName, this.dialect, this.connection, this.depth + 1);
+    return new TransactionClient(this.connectionName, this.dialect, this.connection, this.depth + 1, this.log);
   }
 }
