@@ -2,7 +2,8 @@ import { DoesNotExist, FieldError, IntegrityError, ParamsError } from '../errors
 import type { UsingDb } from '../execution/target.js';
 import type { LazyResult } from '../query/lazy-result.js';
 import { QuerySet, type FilterArg, type SelectForUpdateOptions } from '../query/queryset.js';
-import type { CreateInput, FieldKeys, FilterInput, PkValue, UpdateInput } from '../types/model-types.js';
+import type { CreateInput, FieldKeys, FilterInput, PkValue, UpdateInput, WritableKeys } from '../types/model-types.js';
+import type { RelationPath } from '../types/relation-types.js';
 import { bulkCreate, bulkUpdate, type BulkCreateOptions, type BulkUpdateOptions } from './bulk.js';
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
 import { boundMeta, notInitialised, type ModelMeta, type ModelOptions } from './meta.js';
@@ -19,7 +20,7 @@ export interface ModelClass<M extends Model = Model> {
 
 export interface SaveOptions<M> {
   /** Write only these fields (autoNow fields are added); needed for instances loaded with only(). */
-  updateFields?: readonly FieldKeys<M>[];
+  updateFields?: readonly WritableKeys<M>[];
   /** Always INSERT, even if the instance came from the database. */
   forceCreate?: boolean;
   /** Always UPDATE; IntegrityError when no row has the primary key. */
@@ -29,7 +30,7 @@ export interface SaveOptions<M> {
 
 export interface RefreshOptions<M> {
   /** Reload only these fields. */
-  fields?: readonly FieldKeys<M>[];
+  fields?: readonly WritableKeys<M>[];
   usingDb?: UsingDb;
 }
 
@@ -165,7 +166,7 @@ export class Model {
   static async getOrCreate<M extends Model>(
     this: ModelClass<M>,
     filters: FilterInput<M>,
-    defaults: UpdateInput<M> = {},
+    defaults?: UpdateInput<M>,
     options: DbOptions = {},
   ): Promise<[M, boolean]> {
     const meta = metaOf(this);
@@ -173,7 +174,7 @@ export class Model {
     if (options.usingDb !== undefined) base = base.usingDb(options.usingDb);
     const found = await base.filter(filters).getOrNone();
     if (found !== null) return [found, false];
-    const data = creationData(meta, filters as Record<string, unknown>, defaults as Record<string, unknown>);
+    const data = creationData(meta, filters as Record<string, unknown>, (defaults ?? {}) as Record<string, unknown>);
     const { runtime, connection } = meta.bound();
     const target = runtime.target(connection, options.usingDb, meta.name);
     try {
@@ -198,7 +199,7 @@ export class Model {
   static async updateOrCreate<M extends Model>(
     this: ModelClass<M>,
     filters: FilterInput<M>,
-    defaults: UpdateInput<M> = {},
+    defaults?: UpdateInput<M>,
     options: DbOptions = {},
   ): Promise<[M, boolean]> {
     const meta = metaOf(this);
@@ -209,7 +210,7 @@ export class Model {
       async (tx) => {
         const existing = await new QuerySet<M>(meta).usingDb(tx).filter(filters).selectForUpdate().getOrNone();
         if (existing !== null) {
-          existing.updateFromDict(defaults as never);
+          existing.updateFromDict((defaults ?? {}) as never);
           await existing.save({ usingDb: tx });
           return [existing, false] as [M, boolean];
         }
@@ -240,7 +241,7 @@ export class Model {
   static bulkUpdate<M extends Model>(
     this: ModelClass<M>,
     objects: readonly M[],
-    fields: readonly FieldKeys<M>[],
+    fields: readonly WritableKeys<M>[],
     options: BulkUpdateOptions = {},
   ): Promise<number> {
     return bulkUpdate(metaOf(this), objects as unknown as Instance[], fields, options);
@@ -328,14 +329,18 @@ export class Model {
    * Loads relations of this instance: `await author.fetchRelated('books', 'books__tags')`.
    * Afterwards `author.books` is iterable and `book.author` reads synchronously.
    */
-  async fetchRelated(...names: (string | Prefetch)[]): Promise<this> {
+  async fetchRelated<T extends Model>(this: T, ...names: (RelationPath<T> | Prefetch)[]): Promise<T> {
     const meta = metaOf(this.constructor);
     await runPrefetch([this as unknown as Instance], prefetchSpecs(meta, names), undefined);
     return this;
   }
 
   /** `fetchRelated` for many instances of one model at once (one query per relation level). */
-  static async fetchForList<M extends Model>(this: ModelClass<M>, instances: readonly M[], ...names: (string | Prefetch)[]): Promise<void> {
+  static async fetchForList<M extends Model>(
+    this: ModelClass<M>,
+    instances: readonly M[],
+    ...names: (RelationPath<M> | Prefetch)[]
+  ): Promise<void> {
     const meta = metaOf(this);
     await runPrefetch(instances as unknown as Instance[], prefetchSpecs(meta, names), undefined);
   }

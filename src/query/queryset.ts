@@ -9,7 +9,8 @@ import { planKeys, planSelect, selectedFields } from '../plan/select.js';
 import { fieldPath } from '../lookups/path.js';
 import { planDelete, planUpdate } from '../plan/write.js';
 import type { SelectNode } from '../sql/ast.js';
-import type { FieldKeys, FilterInput, ModelData, OrderKey, UpdateInput, ValueOf } from '../types/model-types.js';
+import type { FilterInput, ModelData, OrderKey, UpdateInput, ValueAtPath, ValueKey, WritableKeys } from '../types/model-types.js';
+import type { ForwardPath, RelationPath } from '../types/relation-types.js';
 import { describeConditions } from './describe-conditions.js';
 import { LazyResult } from './lazy-result.js';
 import { QNode, type FilterDict } from './q.js';
@@ -26,8 +27,8 @@ export type Reshape<R, Row> = R extends readonly unknown[] ? Row[] : null extend
 /** The row type of a list result (or the single result itself). */
 export type ElementOf<R> = R extends readonly (infer E)[] ? E : R;
 
-type ValuesRow<M, K extends FieldKeys<M>> = { [P in K]: ValueOf<M, P> };
-type ValuesTuple<M, K extends readonly FieldKeys<M>[]> = { -readonly [I in keyof K]: ValueOf<M, K[I]> };
+type ValuesRow<M, K extends ValueKey<M>> = { [P in K]: ValueAtPath<M, P> };
+type ValuesTuple<M, K extends readonly ValueKey<M>[]> = { -readonly [I in keyof K]: ValueAtPath<M, K[I]> };
 
 export interface SelectForUpdateOptions {
   /** Fail at once instead of waiting for a locked row. */
@@ -114,7 +115,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Loads only these fields (and the primary key); reading another raises IncompleteInstanceError. */
-  only(...fields: FieldKeys<M>[]): QuerySet<M, R> {
+  only(...fields: WritableKeys<M>[]): QuerySet<M, R> {
     const chosen = new Set<Field>([this.meta.pk]);
     for (const name of fields) chosen.add(this.meta.field(name, `only('${name}')`));
     return this.next({ only: this.meta.fields.filter((f) => chosen.has(f)) });
@@ -124,7 +125,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
    * Loads forward foreign keys and one-to-ones in the same query, with joins:
    * `Book.all().selectRelated('author', 'author__publisher')`.
    */
-  selectRelated(...names: string[]): QuerySet<M, R> {
+  selectRelated(...names: ForwardPath<M>[]): QuerySet<M, R> {
     const paths = [...this.state.selectRelated];
     for (const name of names) {
       const path: ForwardRelation[] = [];
@@ -149,7 +150,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
    * Loads relations after the query, one query per relation level whatever the number of rows:
    * `Author.all().prefetchRelated('books', 'books__tags', new Prefetch('books', { queryset, toAttr }))`.
    */
-  prefetchRelated(...items: (string | Prefetch)[]): QuerySet<M, R> {
+  prefetchRelated(...items: (RelationPath<M> | Prefetch)[]): QuerySet<M, R> {
     return this.next({ prefetch: [...this.state.prefetch, ...prefetchSpecs(this.meta, items)] });
   }
 
@@ -170,7 +171,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
 
   /** Plain objects instead of instances: all fields, or the named ones. */
   values(): QuerySet<M, Reshape<R, ModelData<M>>>;
-  values<K extends FieldKeys<M>>(...fields: K[]): QuerySet<M, Reshape<R, ValuesRow<M, K>>>;
+  values<K extends ValueKey<M>>(...fields: K[]): QuerySet<M, Reshape<R, ValuesRow<M, K>>>;
   values(...names: string[]): QuerySet<M, unknown> {
     const columns = this.pickColumns(names, 'values');
     const shape: Shape = { mode: 'values', columns, keys: names.length === 0 ? columns.map((c) => c.field.name) : names };
@@ -178,8 +179,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Tuples of the named fields; with `{ flat: true }` and one field, the bare values. */
-  valuesList<K extends FieldKeys<M>>(field: K, options: { flat: true }): QuerySet<M, Reshape<R, ValueOf<M, K>>>;
-  valuesList<const K extends readonly FieldKeys<M>[]>(...fields: K): QuerySet<M, Reshape<R, ValuesTuple<M, K>>>;
+  valuesList<K extends ValueKey<M>>(field: K, options: { flat: true }): QuerySet<M, Reshape<R, ValueAtPath<M, K>>>;
+  valuesList<const K extends readonly ValueKey<M>[]>(...fields: K): QuerySet<M, Reshape<R, ValuesTuple<M, K>>>;
   valuesList(...args: unknown[]): QuerySet<M, unknown> {
     const last = args[args.length - 1];
     const flat = typeof last === 'object' && last !== null && (last as { flat?: unknown }).flat === true;

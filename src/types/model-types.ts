@@ -3,6 +3,9 @@
  * Everything here keys off the phantom field brand (see field-brand.ts).
  */
 import type { AnyFieldInfo, FieldBrand, FieldInfo, FieldKind } from './field-brand.js';
+import type { ForwardKeys, MaxDepth, RelatedOf, RelationKeys, RelationMayBeNull } from './relation-types.js';
+import type { RelationInfo } from './relation-brand.js';
+import type { RelationInfoOf } from './relation-types.js';
 
 /** The brand info of a field's declared type, or never for non-fields. */
 export type InfoOf<V> =
@@ -25,18 +28,31 @@ type RequiredCreateKeys<M> = {
   [K in FieldKeys<M>]: InfoOf<M[K]> extends { readonly optional: true } ? never : K;
 }[FieldKeys<M>];
 
+/** The type of a forward key's column attribute (`authorId`): the related primary key, `| null` when nullable. */
+type KeyValue<M, K extends keyof M> =
+  | PkValue<RelatedOf<M[K]>>
+  | (RelationInfoOf<M[K]> extends RelationInfo<unknown, 'fk' | 'o2o', true> ? null : never);
+
+/** Forward relations as create/update input: the related instance or its key (both optional in the type; a missing required key is a ValidationError). */
+type RelationInput<M> = { [K in ForwardKeys<M>]?: M[K] } & { [K in ForwardKeys<M> as `${K}Id`]?: KeyValue<M, K> };
+
 /** What `Model.create()` takes: every field, required unless it has a default, is nullable, generated or automatic. */
 export type CreateInput<M> = Simplify<
   { [K in RequiredCreateKeys<M>]: ValueOf<M, K> } & {
     [K in Exclude<FieldKeys<M>, RequiredCreateKeys<M>>]?: ValueOf<M, K>;
-  }
+  } & RelationInput<M>
 >;
 
 /** Field values as a partial object: `updateFromDict`, `update()`, `defaults`. */
-export type UpdateInput<M> = { [K in FieldKeys<M>]?: ValueOf<M, K> };
+export type UpdateInput<M> = Simplify<{ [K in FieldKeys<M>]?: ValueOf<M, K> } & RelationInput<M>>;
 
-/** A model's data as a plain object. */
-export type ModelData<M> = { [K in FieldKeys<M>]: ValueOf<M, K> };
+/** Columns a model writes: its fields and each forward key's column attribute (`authorId`). */
+export type WritableKeys<M> = FieldKeys<M> | `${ForwardKeys<M>}Id`;
+
+/** A model's data as a plain object, as `values()` returns it. */
+export type ModelData<M> = Simplify<
+  { [K in FieldKeys<M>]: ValueOf<M, K> } & { [K in ForwardKeys<M> as `${K}Id`]: KeyValue<M, K> }
+>;
 
 type PkKeys<M> = { [K in FieldKeys<M>]: InfoOf<M[K]> extends { readonly pk: true } ? K : never }[FieldKeys<M>];
 
@@ -94,17 +110,60 @@ type LookupEntry<N extends string, I> = {
   [L in LookupsFor<InfoKind<I>>]: [`${N}__${L}`, LookupValue<InfoValue<I>, L>];
 }[LookupsFor<InfoKind<I>>];
 
-type AllFilterEntries<M> =
+type FieldFilterEntries<M> =
   FilterEntries<M> extends infer E
     ? E extends [infer N extends string, infer I]
       ? [N, InfoValue<I> | null] | LookupEntry<N, I>
       : never
     : never;
 
-/** Filter keyword arguments: `{ name: 'x', name__icontains: 'x', age__gte: 18, pk__in: [1, 2] }`. */
+type Prefixed<P extends string, E> = E extends [infer N extends string, infer V] ? [`${P}__${N}`, V] : never;
+
+/** A relation compared as a whole: an instance of the related model or its key. */
+type RelationRef<T> = T | PkValue<T>;
+
+/** Entries for one relation K: itself, its key column (forward ones), and the related model's keys one level down. */
+type RelationFilterEntries<M, K extends RelationKeys<M>, D extends unknown[]> =
+  | [K, RelationRef<RelatedOf<M[K]>> | null]
+  | [`${K}__in` | `${K}__not_in`, readonly RelationRef<RelatedOf<M[K]>>[]]
+  | [`${K}__not`, RelationRef<RelatedOf<M[K]>> | null]
+  | [`${K}__isnull` | `${K}__not_isnull`, boolean]
+  | (K extends ForwardKeys<M> ? [`${K}Id`, PkValue<RelatedOf<M[K]>> | null] | LookupEntry<`${K}Id`, PkInfo<RelatedOf<M[K]>>> : never)
+  | (D['length'] extends MaxDepth ? never : Prefixed<K, AllFilterEntries<RelatedOf<M[K]>, [...D, 1]>>);
+
+type AllFilterEntries<M, D extends unknown[] = []> =
+  | FieldFilterEntries<M>
+  | { [K in RelationKeys<M>]: RelationFilterEntries<M, K, D> }[RelationKeys<M>];
+
+/**
+ * Filter keyword arguments: `{ name: 'x', name__icontains: 'x', age__gte: 18, pk__in: [1, 2] }`,
+ * and across relations `{ author: someAuthor, author__name__icontains: 'x', books__tags__name: 't' }`.
+ */
 export type FilterInput<M> = { [E in AllFilterEntries<M> as E[0]]?: E[1] };
 
-/** `orderBy` arguments: a field name, optionally with '-' for descending. */
-export type OrderKey<M> = FieldKeys<M> | `-${FieldKeys<M>}` | 'pk' | '-pk';
+/** Field names reachable for values()/orderBy(): own fields, key columns, and related fields (`author__name`). */
+export type ValueKey<M, D extends unknown[] = []> =
+  | FieldKeys<M>
+  | 'pk'
+  | `${ForwardKeys<M>}Id`
+  | (D['length'] extends MaxDepth ? never : { [K in RelationKeys<M>]: `${K}__${ValueKey<RelatedOf<M[K]>, [...D, 1]>}` }[RelationKeys<M>]);
 
-export type { AnyFieldInfo };
+/** The value type at a values() key, `| null` when a relation on the way may be missing. */
+export type ValueAtPath<M, P extends string> = P extends `${infer H}__${infer Rest}`
+  ? H extends RelationKeys<M>
+    ? ValueAtPath<RelatedOf<M[H]>, Rest> | (RelationMayBeNull<M[H]> extends true ? null : never)
+    : never
+  : P extends FieldKeys<M>
+    ? ValueOf<M, P>
+    : P extends 'pk'
+      ? PkValue<M>
+      : P extends `${infer K}Id`
+        ? K extends ForwardKeys<M>
+          ? KeyValue<M, K>
+          : never
+        : never;
+
+/** `orderBy` arguments: a field name (across relations too), optionally with '-' for descending. */
+export type OrderKey<M> = ValueKey<M> | `-${ValueKey<M>}`;
+
+export type { AnyFieldInfo, RelationKeys, ForwardKeys, RelatedOf };
