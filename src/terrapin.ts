@@ -20,7 +20,7 @@ import { buildMetas } from './model/resolve-models.js';
 import { installRelationAccessors } from './model/relation-accessors.js';
 import { Model } from './model/model.js';
 import { generateSchemas, schemaStatements, type GenerateSchemasOptions } from './schema/generate.js';
-import { runInTransaction, type TransactionStore } from './transaction/run-in-transaction.js';
+import { runInTransaction, type TransactionOptions, type TransactionStore } from './transaction/run-in-transaction.js';
 import type { TransactionClient } from './transaction/transaction-client.js';
 
 interface DraftEntry {
@@ -42,11 +42,27 @@ export interface AppConfig {
 export interface TerrapinConfig {
   connections: Readonly<Record<string, string | ConnectionObject>>;
   apps: Readonly<Record<string, AppConfig>>;
+  /** Routers, tried in order: the first that names a connection decides (Tortoise's `routers`). */
+  routers?: readonly (Router | (new () => Router))[];
+}
+
+/**
+ * Sends a model's reads or writes to a named connection (a replica, a primary), as Tortoise's
+ * routers do. Return undefined/null to let the next router (or the model's app) decide.
+ */
+export interface Router {
+  dbForRead?(model: ModelClassLike): string | null | undefined;
+  dbForWrite?(model: ModelClassLike): string | null | undefined;
 }
 
 export type InitOptions =
-  | { config: TerrapinConfig; dbUrl?: never; modules?: never }
-  | { dbUrl: string; modules: Readonly<Record<string, readonly ModelSource[]>>; config?: never };
+  | { config: TerrapinConfig; dbUrl?: never; modules?: never; routers?: never }
+  | {
+      dbUrl: string;
+      modules: Readonly<Record<string, readonly ModelSource[]>>;
+      routers?: TerrapinConfig['routers'];
+      config?: never;
+    };
 
 const DIALECTS: Record<ConnectionSettings['dialect'], Dialect> = {
   sqlite: sqliteDialect,
@@ -96,6 +112,7 @@ export class Terrapin implements Runtime {
   private readonly handles = new Map<string, ConnectionHandle>();
   private readonly metas: ModelMeta[] = [];
   private readonly log = new QueryLog();
+  private routers: Router[] = [];
   private state: 'new' | 'ready' | 'closed' = 'new';
 
   constructor() {
@@ -120,7 +137,7 @@ export class Terrapin implements Runtime {
   }
 
   /** `inTransaction` on the default instance; see `Terrapin#inTransaction`. */
-  static inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options?: { connection?: string }): Promise<T> {
+  static inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
     return Terrapin.default.inTransaction(fn, options);
   }
 
@@ -129,6 +146,7 @@ export class Terrapin implements Runtime {
     if (this.state === 'ready') await this.close();
     this.metas.length = 0;
     const config = this.configFrom(options);
+    this.routers = (config.routers ?? []).map((r) => (typeof r === 'function' ? new r() : r));
     const connectionNames = Object.keys(config.connections);
     if (connectionNames.length === 0) throw new ConfigurationError('config.connections is empty; add at least one, e.g. { default: "sqlite://db.sqlite3" }.');
     for (const [name, entry] of Object.entries(config.connections)) {
@@ -178,7 +196,7 @@ export class Terrapin implements Runtime {
     parseDbUrl(options.dbUrl);
     const apps: Record<string, AppConfig> = {};
     for (const [app, models] of Object.entries(options.modules)) apps[app] = { models, defaultConnection: 'default' };
-    return { connections: { default: options.dbUrl }, apps };
+    return { connections: { default: options.dbUrl }, apps, ...(options.routers === undefined ? {} : { routers: options.routers }) };
   }
 
   /** MySQL and MariaDB share a URL scheme but not every feature; ask the server which it is. */
@@ -264,22 +282,46 @@ export class Terrapin implements Runtime {
     return handle;
   }
 
-  target(connectionName: string, usingDb: UsingDb | undefined, modelName: string): Target {
-    if (this.state !== 'ready') this.ready(`a query on ${modelName}`);
+  target(meta: ModelMeta, usingDb: UsingDb | undefined, access: 'read' | 'write'): Target {
+    if (this.state !== 'ready') this.ready(`a query on ${meta.name}`);
     if (usingDb !== undefined) {
       if (typeof usingDb !== 'string') return usingDb;
-      connectionName = usingDb;
+      return this.transactionOn(usingDb, meta) ?? this.connection(usingDb);
     }
+    const own = meta.binding!.connection;
+    // A transaction open on the model's connection wins over routing: reads see its writes.
+    const current = this.transactionOn(own, meta);
+    if (current !== undefined) return current;
+    const routed = this.route(meta, access);
+    if (routed === undefined) return this.connection(own);
+    return this.transactionOn(routed, meta) ?? this.connection(routed);
+  }
+
+  /** The transaction open on `connectionName` in the current async context, if any. */
+  private transactionOn(connectionName: string, meta: ModelMeta): TransactionClient | undefined {
     const current = this.transactions.getStore()?.get(connectionName);
-    if (current === undefined) return this.connection(connectionName);
-    if (!current.isActive) {
-      // Started inside an inTransaction callback but run after it finished (a missing await):
-      // running it on the pool instead would silently escape the transaction.
-      throw new TransactionManagementError(
-        `A query on ${modelName} belongs to a transaction on connection '${connectionName}' that has already ended. Await every query inside the inTransaction callback.`,
-      );
+    if (current === undefined || current.isActive) return current;
+    // Started inside an inTransaction callback but run after it finished (a missing await):
+    // running it on the pool instead would silently escape the transaction.
+    throw new TransactionManagementError(
+      `A query on ${meta.name} belongs to a transaction on connection '${connectionName}' that has already ended. Await every query inside the inTransaction callback.`,
+    );
+  }
+
+  /** The connection the first router that answers picks (dbForRead / dbForWrite), as in Tortoise. */
+  private route(meta: ModelMeta, access: 'read' | 'write'): string | undefined {
+    for (const router of this.routers) {
+      const pick = access === 'read' ? router.dbForRead : router.dbForWrite;
+      const name = pick?.call(router, meta.cls);
+      if (name === undefined || name === null || name === '') continue;
+      if (!this.handles.has(name)) {
+        throw new ConfigurationError(
+          `A router sent a ${access} of ${meta.name} to connection '${name}', which is not configured (${[...this.handles.keys()].join(', ')}).`,
+        );
+      }
+      return name;
     }
-    return current;
+    return undefined;
   }
 
   /**
@@ -287,8 +329,8 @@ export class Terrapin implements Runtime {
    * Every query inside uses the transaction without being told; nested calls use savepoints.
    */
   // async so that a bad setup (not initialised, no such connection) rejects instead of throwing synchronously.
-  async inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options: { connection?: string } = {}): Promise<T> {
-    return runInTransaction(this.transactions, this.connection(this.connectionNameFor(options.connection)), fn);
+  async inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return runInTransaction(this.transactions, this.connection(this.connectionNameFor(options.connection)), fn, options);
   }
 
   private connectionNameFor(name: string | undefined): string {
@@ -332,14 +374,14 @@ export class Terrapin implements Runtime {
 }
 
 /** Runs `fn` in a transaction on the default instance; see `Terrapin#inTransaction`. */
-export function inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options?: { connection?: string }): Promise<T> {
+export function inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
   return Terrapin.default.inTransaction(fn, options);
 }
 
 /** Wraps an async function so every call runs in its own transaction (nested calls use savepoints). */
 export function atomic<A extends unknown[], R>(
   fn: (...args: A) => Promise<R>,
-  options?: { connection?: string },
+  options?: TransactionOptions,
 ): (...args: A) => Promise<R> {
   return (...args: A) => inTransaction(() => fn(...args), options);
 }

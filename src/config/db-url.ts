@@ -7,8 +7,10 @@ export interface PoolSettings {
   readonly max: number;
   /** Seconds an idle connection stays open. */
   readonly idleTimeout: number;
-  /** Seconds to wait for a new connection (and for a free one in the pool). */
+  /** Seconds to wait for the database to accept a new connection. */
   readonly connectTimeout: number;
+  /** Seconds a transaction (or a query behind it) waits for a free connection before OperationalError. */
+  readonly acquireTimeout: number;
 }
 
 /** One named connection, parsed from a URL or a `{ engine, credentials }` object. */
@@ -65,6 +67,7 @@ const POOL_KEYS: Record<string, keyof PoolSettings> = {
   pool_size: 'max',
   idle_timeout: 'idleTimeout',
   connect_timeout: 'connectTimeout',
+  acquire_timeout: 'acquireTimeout',
 };
 
 function poolFrom(dialect: DialectName, raw: Record<string, string>, where: string): PoolSettings {
@@ -73,6 +76,7 @@ function poolFrom(dialect: DialectName, raw: Record<string, string>, where: stri
     max: dialect === 'sqlite' ? 1 : 10,
     idleTimeout: 60,
     connectTimeout: 10,
+    acquireTimeout: 10,
   };
   for (const [key, value] of Object.entries(raw)) {
     const target = POOL_KEYS[key];

@@ -1,5 +1,5 @@
 import type { SqlCompiler } from '../sql/compiler.js';
-import type { DriverPool } from '../execution/driver.js';
+import type { DriverConnection, DriverPool } from '../execution/driver.js';
 import type { ConnectionSettings } from '../config/db-url.js';
 
 /** What a backend can do; code outside dialects/ asks these instead of comparing names. */
@@ -18,6 +18,13 @@ export interface Capabilities {
   readonly commentStatements: boolean;
   /** CREATE TABLE may name a table created later in FOREIGN KEY clauses (SQLite checks keys on use, not on create). */
   readonly forwardForeignKeys: boolean;
+  /**
+   * How a transaction's isolation level is chosen: in BEGIN itself (PostgreSQL), by a statement
+   * before it (MySQL), or not at all because every transaction is serializable (SQLite).
+   */
+  readonly isolation: 'begin' | 'separate' | 'always-serializable';
+  /** ON DELETE SET DEFAULT is enforced (InnoDB accepts the words but acts as RESTRICT). */
+  readonly onDeleteSetDefault: boolean;
   /** Savepoints inside transactions. */
   readonly savepoints: boolean;
 }
@@ -38,11 +45,17 @@ export interface ValueConventions {
   encodeInt64(value: number): unknown;
 }
 
+/** Questions about what already exists in the database (DDL in safe mode asks them). */
+export interface Introspection {
+  constraintExists(connection: DriverConnection, table: string, name: string): Promise<boolean>;
+}
+
 export interface Dialect {
   /** For messages and logs only; never branch on it outside dialects/. */
   readonly name: 'sqlite' | 'postgres' | 'mysql';
   readonly compiler: SqlCompiler;
   readonly capabilities: Capabilities;
   readonly values: ValueConventions;
+  readonly introspection: Introspection;
   createPool(settings: ConnectionSettings, connectionName: string): DriverPool;
 }

@@ -68,8 +68,8 @@ async function atomically(
   batches: number,
   work: (target: Target) => Promise<void>,
 ): Promise<void> {
-  const { runtime, connection } = meta.bound();
-  const target = runtime.target(connection, usingDb, meta.name);
+  const { runtime } = meta.bound();
+  const target = runtime.target(meta, usingDb, 'write');
   if (batches <= 1 || target instanceof TransactionClient) return work(target);
   await runtime.inTransaction((tx) => work(tx), { connection: target.connectionName });
 }

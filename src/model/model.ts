@@ -154,8 +154,8 @@ export class Model {
   static async create<M extends Model>(this: ModelClass<M>, data: CreateInput<M>, options: DbOptions = {}): Promise<M> {
     const meta = metaOf(this);
     const instance = buildInstance(meta, data as Record<string, unknown>);
-    const { runtime, connection } = meta.bound();
-    await insertInstance(runtime.target(connection, options.usingDb, meta.name), meta, instance);
+    const { runtime } = meta.bound();
+    await insertInstance(runtime.target(meta, options.usingDb, 'write'), meta, instance);
     return instance as unknown as M;
   }
 
@@ -175,8 +175,8 @@ export class Model {
     const found = await base.filter(filters).getOrNone();
     if (found !== null) return [found, false];
     const data = creationData(meta, filters as Record<string, unknown>, (defaults ?? {}) as Record<string, unknown>);
-    const { runtime, connection } = meta.bound();
-    const target = runtime.target(connection, options.usingDb, meta.name);
+    const { runtime } = meta.bound();
+    const target = runtime.target(meta, options.usingDb, 'write');
     try {
       const created = await runtime.inTransaction(
         async (tx) => {
@@ -203,8 +203,8 @@ export class Model {
     options: DbOptions = {},
   ): Promise<[M, boolean]> {
     const meta = metaOf(this);
-    const { runtime, connection } = meta.bound();
-    const target = runtime.target(connection, options.usingDb, meta.name);
+    const { runtime } = meta.bound();
+    const target = runtime.target(meta, options.usingDb, 'write');
     const cls = this as unknown as typeof Model & ModelClass<M>;
     return runtime.inTransaction(
       async (tx) => {
@@ -287,8 +287,8 @@ export class Model {
     const meta = metaOf(this.constructor);
     const instance = this as unknown as Instance;
     settleConstructed(meta, instance);
-    const { runtime, connection } = meta.bound();
-    const target = runtime.target(connection, options.usingDb, meta.name);
+    const { runtime } = meta.bound();
+    const target = runtime.target(meta, options.usingDb, 'write');
     const pkMissing = instance[meta.pk.name] === undefined || instance[meta.pk.name] === null;
     const update =
       options.forceUpdate === true ||
@@ -301,8 +301,8 @@ export class Model {
   /** Deletes this instance's row. */
   async delete(options: DbOptions = {}): Promise<void> {
     const meta = metaOf(this.constructor);
-    const { runtime, connection } = meta.bound();
-    await deleteInstance(runtime.target(connection, options.usingDb, meta.name), meta, this as unknown as Instance);
+    const { runtime } = meta.bound();
+    await deleteInstance(runtime.target(meta, options.usingDb, 'write'), meta, this as unknown as Instance);
   }
 
   /** Reloads fields from the database (all, or the named ones). */

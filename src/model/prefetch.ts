@@ -2,13 +2,14 @@ import { FieldError, ParamsError } from '../errors.js';
 import type { UsingDb } from '../execution/target.js';
 import type { Field } from '../fields/base.js';
 import { resolveArgs } from '../lookups/resolve.js';
-import { planSelect } from '../plan/select.js';
+import { planSelect, selectedColumns } from '../plan/select.js';
 import { initialState, type PrefetchSpec, type QueryState } from '../query/state.js';
 import { fullHydrator, partialHydrator } from './hydrate.js';
-import { relatedCache } from './instance-state.js';
+import { RELATED, relatedCache, type RelatedCache } from './instance-state.js';
 import type { ModelMeta } from './meta.js';
 import type { ReverseRelation } from './related-manager.js';
-import type { ManyToManyRelationMeta, Relation } from './relations.js';
+import type { ForwardRelation, ManyToManyRelationMeta, Relation } from './relations.js';
+import { withSelectRelated } from './select-related.js';
 
 type Instance = Record<string, unknown>;
 
@@ -49,6 +50,11 @@ export function prefetchSpecs(meta: ModelMeta, items: readonly (string | Prefetc
     const queryset = item instanceof Prefetch ? item.options.queryset?.state : undefined;
     if (queryset !== undefined && queryset.meta !== current) {
       throw new ParamsError(`${meta.name}: the Prefetch queryset for '${name}' must query ${current.name}, not ${queryset.meta.name}.`);
+    }
+    if (queryset !== undefined && queryset.shape.mode !== 'objects') {
+      throw new ParamsError(
+        `${meta.name}: the Prefetch queryset for '${name}' must return ${current.name} instances; drop values()/valuesList() from it.`,
+      );
     }
     return { path, queryset, toAttr: item instanceof Prefetch ? item.options.toAttr : undefined };
   });
@@ -105,27 +111,36 @@ async function rowsWhereIn(
   usingDb: UsingDb | undefined,
   extra: Field | undefined,
   extraPath: readonly Relation[],
-): Promise<{ instance: Instance; extra: unknown }[]> {
-  const { runtime, connection } = meta.bound();
-  const out: { instance: Instance; extra: unknown }[] = [];
+): Promise<{ instances: Instance[]; extras: unknown[] }> {
+  const { runtime } = meta.bound();
+  // Two parallel arrays rather than a pair object per row: prefetching is read-heavy, and this is its hot loop.
+  const instances: Instance[] = [];
+  const extras: unknown[] = [];
   for (const chunk of chunks(keys)) {
     const start = base ?? initialState(meta);
     const where = [...start.where, ...resolveArgs(meta, runtime.lookups, [{ [`${key}__in`]: chunk }])];
     const state: QueryState = { ...start, where, usingDb: start.usingDb ?? usingDb, limit: undefined, offset: undefined };
-    const target = runtime.target(connection, state.usingDb, meta.name);
+    const target = runtime.target(meta, state.usingDb, 'read');
     const extraColumns = extra === undefined ? [] : [{ path: extraPath, field: extra }];
     const { sql, params } = target.dialect.compiler.compile(planSelect(state, target.dialect, undefined, extraColumns));
-    const rows = await target.rows(sql, params, meta.hasBigInt || extra?.kind === 'bigint' ? { bigint: true } : undefined);
+    const columns = selectedColumns(state);
+    const bigint = meta.hasBigInt || extra?.kind === 'bigint' || columns.some((c) => c.field.kind === 'bigint');
+    const rows = await target.rows(sql, params, bigint ? { bigint: true } : undefined);
     const conventions = target.dialect.values;
-    const hydrate = state.only === undefined ? fullHydrator(meta, conventions) : partialHydrator(meta, state.only, conventions);
-    const width = (state.only ?? meta.fields).length;
+    const root = state.only === undefined ? fullHydrator(meta, conventions) : partialHydrator(meta, state.only, conventions);
+    // The queryset's selectRelated columns come before the extra one: attach them, and count them.
+    const hydrate = state.selectRelated.length === 0 ? root : withSelectRelated(root, state, conventions);
+    const width = columns.length;
     const decodeExtra = extra?.decoder(conventions);
-    for (const row of rows) {
-      const raw = extra === undefined ? undefined : row[width];
-      out.push({ instance: hydrate(row) as Instance, extra: decodeExtra === undefined || raw === null ? raw : decodeExtra(raw) });
+    for (const row of rows) instances.push(hydrate(row) as Instance);
+    if (extra !== undefined) {
+      for (const row of rows) {
+        const raw = row[width];
+        extras.push(decodeExtra === undefined || raw === null ? raw : decodeExtra(raw));
+      }
     }
   }
-  return out;
+  return { instances, extras };
 }
 
 function storeOne(instance: Instance, node: PrefetchNode, value: Instance | null): void {
@@ -138,25 +153,52 @@ function storeMany(instance: Instance, node: PrefetchNode, values: Instance[]): 
   else (instance[node.relation.name] as ReverseRelation<never>).fetched = values as never[];
 }
 
+/** The related object already attached to `instance` for its current key (null for none), or undefined. */
+function attached(instance: Instance, relation: ForwardRelation): Instance | null | undefined {
+  const cache = (instance as RelatedCache)[RELATED];
+  if (cache === undefined || !(relation.name in cache)) return undefined;
+  const cached = cache[relation.name] as Instance | null;
+  const key = instance[relation.idField.name];
+  if (cached === null) return key === null || key === undefined ? null : undefined;
+  return mapKey(cached[relation.targetField.name]) === mapKey(key) ? cached : undefined;
+}
+
 /** Loads one relation level for all `instances`; returns the related instances for the next level. */
 async function loadLevel(instances: readonly Instance[], node: PrefetchNode, usingDb: UsingDb | undefined): Promise<Instance[]> {
   const relation = node.relation;
   if (relation.kind === 'fk' || relation.kind === 'o2o') {
-    const keys = unique(instances.map((i) => i[relation.idField.name]));
-    const rows = keys.length === 0 ? [] : await rowsWhereIn(relation.target, relation.targetField.name, keys, node.queryset, usingDb, undefined, []);
-    const byKey = new Map(rows.map(({ instance }) => [mapKey(instance[relation.targetField.name]), instance]));
+    // Objects already attached (selectRelated, an earlier fetch) are kept: reading them again would
+    // cost a query and replace them with copies that lack what was loaded onto them.
+    const byKey = new Map<unknown, Instance>();
+    const missing: Instance[] = [];
+    // selectRelated builds one object per row, so several may stand for one key: all go to the next level.
+    const kept = new Set<Instance>();
     for (const instance of instances) {
+      const cached = node.queryset === undefined && node.toAttr === undefined ? attached(instance, relation) : undefined;
+      if (cached === undefined) missing.push(instance);
+      else if (cached !== null) {
+        byKey.set(mapKey(cached[relation.targetField.name]), cached);
+        kept.add(cached);
+      }
+    }
+    const keys = unique(missing.map((i) => i[relation.idField.name])).filter((k) => !byKey.has(mapKey(k)));
+    const rows = keys.length === 0 ? [] : (await rowsWhereIn(relation.target, relation.targetField.name, keys, node.queryset, usingDb, undefined, [])).instances;
+    for (const instance of rows) {
+      byKey.set(mapKey(instance[relation.targetField.name]), instance);
+      kept.add(instance);
+    }
+    for (const instance of missing) {
       const key = instance[relation.idField.name];
       storeOne(instance, node, key === null || key === undefined ? null : (byKey.get(mapKey(key)) ?? null));
     }
-    return rows.map((r) => r.instance);
+    return [...kept];
   }
   if (relation.kind === 'reverseFk' || relation.kind === 'reverseO2o') {
     const { forward } = relation;
     const keys = unique(instances.map((i) => i[forward.targetField.name]));
-    const rows = keys.length === 0 ? [] : await rowsWhereIn(relation.target, forward.idField.name, keys, node.queryset, usingDb, undefined, []);
+    const rows = keys.length === 0 ? [] : (await rowsWhereIn(relation.target, forward.idField.name, keys, node.queryset, usingDb, undefined, [])).instances;
     const groups = new Map<unknown, Instance[]>();
-    for (const { instance } of rows) {
+    for (const instance of rows) {
       const key = mapKey(instance[forward.idField.name]);
       const group = groups.get(key);
       if (group === undefined) groups.set(key, [instance]);
@@ -167,7 +209,7 @@ async function loadLevel(instances: readonly Instance[], node: PrefetchNode, usi
       if (relation.kind === 'reverseO2o') storeOne(instance, node, group[0] ?? null);
       else storeMany(instance, node, group);
     }
-    return rows.map((r) => r.instance);
+    return rows;
   }
   return loadManyToMany(instances, node, relation as ManyToManyRelationMeta, usingDb);
 }
@@ -184,10 +226,13 @@ async function loadManyToMany(
   )!;
   const keys = unique(instances.map((i) => i[owner.pk.name]));
   // Each target row comes back once per owner it is linked to, with that owner's key read from the through table.
-  const rows = keys.length === 0 ? [] : await rowsWhereIn(relation.target, reverse.name, keys, node.queryset, usingDb, owner.pk, [reverse]);
+  const { instances: rows, extras } =
+    keys.length === 0 ? { instances: [], extras: [] } : await rowsWhereIn(relation.target, reverse.name, keys, node.queryset, usingDb, owner.pk, [reverse]);
   const shared = new Map<unknown, Instance>();
   const groups = new Map<unknown, Instance[]>();
-  for (const { instance, extra } of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const instance = rows[i]!;
+    const extra = extras[i];
     const pk = mapKey(instance[relation.target.pk.name]);
     const one = shared.get(pk) ?? instance;
     shared.set(pk, one);
@@ -213,6 +258,8 @@ async function walk(instances: readonly Instance[], nodes: readonly PrefetchNode
   if (instances.length === 0) return;
   for (const node of nodes) {
     const related = await loadLevel(instances, node, usingDb);
-    if (node.children.length > 0) await walk(related, node.children, usingDb);
+    // A Prefetch queryset's own prefetchRelated applies to its rows, like nested paths do.
+    const children = node.queryset === undefined || node.queryset.prefetch.length === 0 ? node.children : [...node.children, ...tree(node.queryset.prefetch)];
+    if (children.length > 0) await walk(related, children, usingDb);
   }
 }

@@ -21,6 +21,18 @@ export function ownerKey(owner: Instance, meta: ModelMeta, relation: string): un
 }
 
 /**
+ * The value the other side's key holds for a saved owner: its primary key, or the `toField` the
+ * foreign key points at. Undefined when that field is NULL (then no row can point at the owner).
+ */
+export function ownerTargetKey(owner: Instance, meta: ModelMeta, relation: BackwardRelation): unknown {
+  const pk = ownerKey(owner, meta, relation.name);
+  const target = relation.forward.targetField;
+  if (target === meta.pk) return pk;
+  const value = owner[target.name];
+  return value === null ? undefined : value;
+}
+
+/**
  * The many side of a relation seen from one instance: `author.books`. Awaiting it fetches the
  * rows (or returns what prefetchRelated/fetchRelated loaded); query methods return QuerySets;
  * once fetched it is iterable and has `length` and `related`.
@@ -48,7 +60,10 @@ export class ReverseRelation<T extends Model, K extends 'reverseFk' | 'm2m' = 'r
       )!;
       return new QuerySet<T>(relation.target).filter({ [reverse.name]: key } as never);
     }
-    return new QuerySet<T>(relation.target).filter({ [relation.forward.idField.name]: key } as never);
+    const targetKey = ownerTargetKey(this.owner, this.ownerMeta, relation);
+    // A NULL toField value matches no row (comparing the key with NULL would match the keyless ones).
+    if (targetKey === undefined) return new QuerySet<T>(relation.target).filter({ pk__in: [] } as never);
+    return new QuerySet<T>(relation.target).filter({ [relation.forward.idField.name]: targetKey } as never);
   }
 
   all(): QuerySet<T> {
@@ -148,8 +163,8 @@ export class ManyToManyRelation<T extends Model> extends ReverseRelation<T, 'm2m
   }
 
   private runTarget(usingDb: UsingDb | undefined) {
-    const { runtime, connection } = this.ownerMeta.bound();
-    return runtime.target(connection, usingDb, this.ownerMeta.name);
+    const { runtime } = this.ownerMeta.bound();
+    return runtime.target(this.ownerMeta, usingDb, 'write');
   }
 
   /** Links the objects; pairs that already exist are left alone. */

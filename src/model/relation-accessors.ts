@@ -3,7 +3,7 @@ import { QuerySet } from '../query/queryset.js';
 import { RELATED, relatedCache, type RelatedCache } from './instance-state.js';
 import type { ModelMeta } from './meta.js';
 import type { Model } from './model.js';
-import { ManyToManyRelation, ReverseRelation, ownerKey } from './related-manager.js';
+import { ManyToManyRelation, ReverseRelation, ownerTargetKey } from './related-manager.js';
 import type { BackwardRelation, ForwardRelation, Relation } from './relations.js';
 
 type Instance = Record<string, unknown> & RelatedCache;
@@ -84,8 +84,8 @@ function reverseOneAccessor(meta: ModelMeta, relation: BackwardRelation): Proper
       const cache = this[RELATED];
       if (cache !== undefined && name in cache) return cache[name];
       const load = async () => {
-        const key = ownerKey(this, meta, name);
-        const found = await new QuerySet<Model>(target).filter({ [forward.idField.name]: key } as never).first();
+        const key = ownerTargetKey(this, meta, relation);
+        const found = key === undefined ? null : await new QuerySet<Model>(target).filter({ [forward.idField.name]: key } as never).first();
         relatedCache(this)[name] = found;
         return found;
       };

@@ -53,12 +53,12 @@ function writeWhere(state: QueryState, dialect: Dialect): Expr | undefined {
   return { kind: 'inSelect', expr: column(undefined, state.meta.pk.column), select: keys };
 }
 
-/** QuerySet.update(): encoded values for the rows the filters match. */
-export function planUpdate(state: QueryState, dialect: Dialect, set: readonly [Field, unknown][]): UpdateNode {
+/** QuerySet.update(): values (bound parameters or expressions such as F('n') + 1) for the rows the filters match. */
+export function planUpdate(state: QueryState, dialect: Dialect, set: readonly [Field, Expr][]): UpdateNode {
   return {
     kind: 'update',
     table: { name: state.meta.table, alias: undefined },
-    set: set.map(([field, value]) => ({ column: field.column, value: param(value) })),
+    set: set.map(([field, value]) => ({ column: field.column, value })),
     where: writeWhere(state, dialect),
   };
 }

@@ -8,8 +8,10 @@ import type { Model } from '../model/model.js';
 import { planKeys, planSelect, selectedFields } from '../plan/select.js';
 import { fieldPath } from '../lookups/path.js';
 import { planDelete, planUpdate } from '../plan/write.js';
-import type { SelectNode } from '../sql/ast.js';
-import type { FilterInput, ModelData, OrderKey, UpdateInput, ValueAtPath, ValueKey, WritableKeys } from '../types/model-types.js';
+import { param, type Expr, type SelectNode } from '../sql/ast.js';
+import { JoinContext } from '../plan/joins.js';
+import { Expression, checkExpression, expressionToExpr } from './expressions.js';
+import type { FilterInput, ModelData, OrderKey, UpdateValues, ValueAtPath, ValueKey, WritableKeys } from '../types/model-types.js';
 import type { ForwardPath, RelationPath } from '../types/relation-types.js';
 import { describeConditions } from './describe-conditions.js';
 import { LazyResult } from './lazy-result.js';
@@ -250,13 +252,20 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Sets fields on every matching row; returns the number of rows changed. Values are validated first. */
-  update(data: UpdateInput<M>): LazyResult<number> {
+  update(data: UpdateValues<M>): LazyResult<number> {
     const set = this.updateFields(data as Record<string, unknown>);
     this.refuseSlicing('update');
     return new LazyResult(async () => {
-      const target = this.target();
-      const encoded: [Field, unknown][] = set.map(([field, value]) => [field, field.canonicalEncoder(target.dialect.values)(value)]);
-      const { sql, params } = target.dialect.compiler.compile(planUpdate(this.state, target.dialect, encoded));
+      const target = this.target('write');
+      const conventions = target.dialect.values;
+      const joins = new JoinContext(this.meta, undefined);
+      const values: [Field, Expr][] = set.map(([field, value]) => [
+        field,
+        value instanceof Expression
+          ? expressionToExpr(value, { meta: this.meta, joins, conventions, target: field, where: `update({ ${field.name} })` })
+          : param(field.canonicalEncoder(conventions)(value)),
+      ]);
+      const { sql, params } = target.dialect.compiler.compile(planUpdate(this.state, target.dialect, values));
       return (await target.write(sql, params)).affected;
     });
   }
@@ -270,6 +279,10 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
       if (field.pk) {
         throw new FieldError(`${this.meta.name}: update() cannot change the primary key '${field.name}'; create a new row instead.`);
       }
+      if (value instanceof Expression) {
+        checkExpression(value, this.meta, `update({ ${name} })`);
+        return [field, value];
+      }
       return [field, field.validate(value)];
     });
   }
@@ -278,7 +291,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   delete(): LazyResult<number> {
     this.refuseSlicing('delete');
     return new LazyResult(async () => {
-      const target = this.target();
+      const target = this.target('write');
       const { sql, params } = target.dialect.compiler.compile(planDelete(this.state, target.dialect));
       return (await target.write(sql, params)).affected;
     });
@@ -306,10 +319,12 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     return this.compile(this.target()).sql;
   }
 
-  /** @internal The target a statement runs on. */
-  target(): Target {
-    const { runtime, connection } = this.meta.bound();
-    return runtime.target(connection, this.state.usingDb, this.meta.name);
+  /**
+   * @internal The target a statement runs on. Reads go where routers send reads, unless they
+   * lock rows (selectForUpdate), which, like writes, go to the write connection.
+   */
+  target(access: 'read' | 'write' = this.state.lock === undefined ? 'read' : 'write'): Target {
+    return this.meta.bound().runtime.target(this.meta, this.state.usingDb, access);
   }
 
   private selectNode(target: Target): SelectNode {

@@ -3,6 +3,7 @@ import type { ConnectionHandle } from '../execution/connection-handle.js';
 import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
 import type { ColumnDef, CreateIndexNode, CreateTableNode, Statement } from '../sql/ast.js';
+import { NotSupportedError } from '../errors.js';
 import { constraintName, orderTables, tableSpecs } from './tables.js';
 
 export interface GenerateSchemasOptions {
@@ -40,6 +41,12 @@ export function schemaStatements(
   // Where CREATE TABLE may name later tables, cyclic keys stay inline; elsewhere they wait for ALTER TABLE.
   const postponed = dialect.capabilities.forwardForeignKeys ? [] : deferred;
   for (const spec of ordered) {
+    const setDefault = spec.foreignKeys.find((fk) => fk.onDelete === 'SET_DEFAULT');
+    if (setDefault !== undefined && !dialect.capabilities.onDeleteSetDefault) {
+      throw new NotSupportedError(
+        `${spec.table}.${setDefault.columns.join(', ')}: onDelete SET_DEFAULT is not enforced by ${dialect.name} (InnoDB treats it as RESTRICT); use SET_NULL, CASCADE or RESTRICT.`,
+      );
+    }
     const table: CreateTableNode = {
       kind: 'createTable',
       table: spec.table,
@@ -82,7 +89,12 @@ export async function generateSchemas(
   metas: readonly ModelMeta[],
   options: GenerateSchemasOptions,
 ): Promise<void> {
+  const safe = options.safe ?? true;
   for (const node of schemaStatements(handle.dialect, metas, options)) {
+    // A key added with ALTER TABLE has no IF NOT EXISTS on every backend; safe mode asks first.
+    if (safe && node.kind === 'addForeignKey' && (await handle.dialect.introspection.constraintExists(handle, node.table, node.foreignKey.name))) {
+      continue;
+    }
     const { sql, params } = handle.dialect.compiler.compile(node);
     await handle.write(sql, params);
   }

@@ -274,11 +274,22 @@ export interface CommentNode {
   readonly column: string | undefined;
   readonly text: string;
 }
+export type IsolationLevel = 'READ UNCOMMITTED' | 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
 /** Transaction control: the dialect picks the words (BEGIN, START TRANSACTION, SAVEPOINT …). */
 export interface TransactionNode {
   readonly kind: 'transaction';
-  readonly action: 'begin' | 'commit' | 'rollback' | 'savepoint' | 'releaseSavepoint' | 'rollbackToSavepoint';
+  readonly action:
+    | 'begin'
+    | 'setIsolation'
+    | 'commit'
+    | 'rollback'
+    | 'savepoint'
+    | 'releaseSavepoint'
+    | 'rollbackToSavepoint';
   readonly savepoint: string | undefined;
+  /** With 'begin' (PostgreSQL) or 'setIsolation' (MySQL, before the transaction starts). */
+  readonly isolation?: IsolationLevel;
 }
 
 export type Statement =

@@ -376,7 +376,9 @@ export abstract class SqlCompiler {
     const savepoint = node.savepoint === undefined ? '' : this.quoteIdent(node.savepoint);
     switch (node.action) {
       case 'begin':
-        return 'BEGIN';
+        return node.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${node.isolation}`;
+      case 'setIsolation':
+        return `SET TRANSACTION ISOLATION LEVEL ${node.isolation ?? 'SERIALIZABLE'}`;
       case 'commit':
         return 'COMMIT';
       case 'rollback':

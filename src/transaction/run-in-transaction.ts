@@ -1,13 +1,39 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionHandle } from '../execution/connection-handle.js';
-import type { TransactionNode } from '../sql/ast.js';
+import type { IsolationLevel, TransactionNode } from '../sql/ast.js';
+import { ParamsError, TransactionManagementError } from '../errors.js';
 import { TransactionClient } from './transaction-client.js';
 
 /** Current transactions by connection name; immutable so concurrent branches never share edits. */
 export type TransactionStore = ReadonlyMap<string, TransactionClient>;
 
-function control(action: TransactionNode['action'], savepoint?: string): TransactionNode {
-  return { kind: 'transaction', action, savepoint };
+function control(action: TransactionNode['action'], savepoint?: string, isolation?: IsolationLevel): TransactionNode {
+  return { kind: 'transaction', action, savepoint, ...(isolation === undefined ? {} : { isolation }) };
+}
+
+/**
+ * Awaits the callback's result inside the transaction's context. A callback may return a lazy
+ * QuerySet or LazyResult without awaiting it; resolving that outside the context would run the
+ * query on the pool instead of in the transaction (and wait for the very connection it holds).
+ */
+async function settle<T>(result: Promise<T> | T): Promise<Awaited<T>> {
+  return await result;
+}
+
+export interface TransactionOptions {
+  /** Connection name; needed when several are configured. */
+  connection?: string;
+  /** Isolation level of a new transaction (SQLite's are always serializable). */
+  isolation?: IsolationLevel;
+}
+
+const ISOLATION_LEVELS: readonly IsolationLevel[] = ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'];
+
+/** BEGIN (and the isolation level, where the backend sets it apart). */
+async function begin(client: TransactionClient, isolation: IsolationLevel | undefined): Promise<void> {
+  const how = client.dialect.capabilities.isolation;
+  if (isolation !== undefined && how === 'separate') await exec(client, control('setIsolation', undefined, isolation));
+  await exec(client, control('begin', undefined, how === 'begin' ? isolation : undefined));
 }
 
 async function exec(client: TransactionClient, node: TransactionNode): Promise<void> {
@@ -24,18 +50,30 @@ export async function runInTransaction<T>(
   storage: AsyncLocalStorage<TransactionStore>,
   handle: ConnectionHandle,
   fn: (client: TransactionClient) => Promise<T>,
+  options: TransactionOptions = {},
 ): Promise<T> {
+  const { isolation } = options;
+  if (isolation !== undefined && !ISOLATION_LEVELS.includes(isolation)) {
+    throw new ParamsError(`Unknown isolation level '${String(isolation)}'; use one of ${ISOLATION_LEVELS.join(', ')}.`);
+  }
   const store = storage.getStore();
   const outer = store?.get(handle.connectionName);
-  if (outer !== undefined && outer.isActive) return runInSavepoint(storage, store!, outer, fn);
+  if (outer !== undefined && outer.isActive) {
+    if (isolation !== undefined) {
+      throw new TransactionManagementError(
+        `A nested inTransaction on connection '${handle.connectionName}' is a savepoint and cannot set the isolation level; set it on the outer transaction.`,
+      );
+    }
+    return runInSavepoint(storage, store!, outer, fn);
+  }
 
   const connection = await handle.acquire();
   const client = new TransactionClient(handle.connectionName, handle.dialect, connection, 0, handle.log);
   const next = new Map(store ?? []);
   next.set(handle.connectionName, client);
   try {
-    await exec(client, control('begin'));
-    const result = await storage.run(next, () => fn(client));
+    await begin(client, isolation);
+    const result = await storage.run(next, () => settle(fn(client)));
     await exec(client, control('commit'));
     return result;
   } catch (error) {
@@ -87,7 +125,7 @@ async function runSavepoint<T>(
   next.set(outer.connectionName, client);
   await exec(outer, control('savepoint', name));
   try {
-    const result = await storage.run(next, () => fn(client));
+    const result = await storage.run(next, () => settle(fn(client)));
     await exec(outer, control('releaseSavepoint', name));
     return result;
   } catch (error) {

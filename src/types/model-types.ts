@@ -6,6 +6,7 @@ import type { AnyFieldInfo, FieldBrand, FieldInfo, FieldKind } from './field-bra
 import type { ForwardKeys, MaxDepth, RelatedOf, RelationKeys, RelationMayBeNull } from './relation-types.js';
 import type { RelationInfo } from './relation-brand.js';
 import type { RelationInfoOf } from './relation-types.js';
+import type { Expression } from '../query/expressions.js';
 
 /** The brand info of a field's declared type, or never for non-fields. */
 export type InfoOf<V> =
@@ -45,6 +46,11 @@ export type CreateInput<M> = Simplify<
 
 /** Field values as a partial object: `updateFromDict`, `update()`, `defaults`. */
 export type UpdateInput<M> = Simplify<{ [K in FieldKeys<M>]?: ValueOf<M, K> } & RelationInput<M>>;
+
+/** `QuerySet.update()` input: field values, or expressions computed by the database (`F('views').add(1)`). */
+export type UpdateValues<M> = Simplify<
+  { [K in FieldKeys<M>]?: ValueOf<M, K> | Expression } & RelationInput<M>
+>;
 
 /** Columns a model writes: its fields and each forward key's column attribute (`authorId`). */
 export type WritableKeys<M> = FieldKeys<M> | `${ForwardKeys<M>}Id`;

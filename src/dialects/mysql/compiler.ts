@@ -130,6 +130,7 @@ export class MysqlCompiler extends SqlCompiler {
   }
 
   protected override transaction(node: Parameters<SqlCompiler['transaction']>[0]): string {
+    // The isolation level is set by a separate statement just before (see capabilities.isolation).
     return node.action === 'begin' ? 'START TRANSACTION' : super.transaction(node);
   }
 }

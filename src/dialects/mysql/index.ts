@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { mysqlIntrospection } from './introspection.js';
 import { MysqlCompiler } from './compiler.js';
 import { MysqlPool } from './driver.js';
 import { mysqlValues } from './values.js';
@@ -21,9 +22,12 @@ function mysqlFamily(variant: Variant): Dialect {
       upsertReturning: false,
       commentStatements: false,
       forwardForeignKeys: false,
+      isolation: 'separate',
+      onDeleteSetDefault: false,
       savepoints: true,
     },
     values: mysqlValues,
+    introspection: mysqlIntrospection,
     createPool: (settings, connectionName) => new MysqlPool(settings, connectionName),
   };
 }

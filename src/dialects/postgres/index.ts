@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { postgresIntrospection } from './introspection.js';
 import { PostgresCompiler } from './compiler.js';
 import { PostgresPool } from './driver.js';
 import { postgresValues } from './values.js';
@@ -14,8 +15,11 @@ export const postgresDialect: Dialect = {
     upsertReturning: true,
     commentStatements: true,
     forwardForeignKeys: false,
+    isolation: 'begin',
+    onDeleteSetDefault: true,
     savepoints: true,
   },
   values: postgresValues,
+  introspection: postgresIntrospection,
   createPool: (settings, connectionName) => new PostgresPool(settings, connectionName),
 };

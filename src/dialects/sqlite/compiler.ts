@@ -139,6 +139,7 @@ export class SqliteCompiler extends SqlCompiler {
   }
 
   protected override transaction(node: Parameters<SqlCompiler['transaction']>[0]): string {
+    // SQLite transactions are always serializable, so an isolation level changes nothing.
     return node.action === 'begin' ? 'BEGIN IMMEDIATE' : super.transaction(node);
   }
 }

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { sqliteIntrospection } from './introspection.js';
 import { SqliteCompiler } from './compiler.js';
 import { SqlitePool } from './driver.js';
 import { sqliteValues } from './values.js';
@@ -14,8 +15,11 @@ export const sqliteDialect: Dialect = {
     upsertReturning: true,
     commentStatements: false,
     forwardForeignKeys: true,
+    isolation: 'always-serializable',
+    onDeleteSetDefault: true,
     savepoints: true,
   },
   values: sqliteValues,
+  introspection: sqliteIntrospection,
   createPool: (settings, connectionName) => new SqlitePool(settings, connectionName),
 };
