@@ -14,6 +14,7 @@ import { rawPostgres } from './raw/postgres.js';
 import { rawSqlite } from './raw/sqlite.js';
 import type { RawDriver } from './raw/driver.js';
 import { FULL, QUICK, workloads } from './workloads.js';
+import { READS, rawRelationsMysql, rawRelationsPostgres, rawRelationsSqlite, relationCases, relationModels, seedRelations, type RawRelations } from './relations.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -22,29 +23,34 @@ const backends: BackendName[] = chosen.length > 0 ? chosen : ['sqlite', 'postgre
 const rounds = quick ? 3 : 7;
 const POOL = 10;
 
-async function setUp(backend: BackendName): Promise<{ url: string; raw: () => RawDriver }> {
+async function setUp(backend: BackendName): Promise<{ url: string; raw: () => RawDriver; relations: () => RawRelations }> {
   if (backend === 'sqlite') {
     const path = join(tmpdir(), 'terrapin-bench.sqlite3');
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-    return { url: `sqlite://${path}`, raw: () => rawSqlite(path) };
+    return { url: `sqlite://${path}`, raw: () => rawSqlite(path), relations: () => rawRelationsSqlite(path) };
   }
   const url = await freshDatabase(backend, 'bench');
   const pooled = `${url}${url.includes('?') ? '&' : '?'}maxsize=${POOL}`;
   return {
     url: pooled,
     raw: () => (backend === 'postgres' ? rawPostgres(url, POOL) : rawMysql(url, POOL)),
+    relations: () => (backend === 'postgres' ? rawRelationsPostgres(url, POOL) : rawRelationsMysql(url, POOL)),
   };
 }
 
 for (const backend of backends) {
-  const { url, raw: makeRaw } = await setUp(backend);
-  await Terrapin.init({ dbUrl: url, modules: { models: [{ BenchItem }] } });
+  const { url, raw: makeRaw, relations: makeRelations } = await setUp(backend);
+  await Terrapin.init({ dbUrl: url, modules: { models: [{ BenchItem, ...relationModels }] } });
   await Terrapin.generateSchemas({ safe: false });
   await BenchItem.bulkCreate(Array.from({ length: SEED_ROWS }, (_, i) => itemData(i + 1)));
+  await seedRelations();
   const raw = makeRaw();
   const results: Result[] = [];
   for (const c of workloads(raw, quick ? QUICK : FULL)) results.push(await measure(c, rounds));
   await raw.deleteAbove(SEED_ROWS);
+  const relations = makeRelations();
+  for (const c of relationCases(relations, quick ? 10 : READS)) results.push(await measure(c, rounds));
+  await relations.close();
   report(backend, raw.label, results);
   await raw.close();
   await Terrapin.close();
