@@ -5,7 +5,7 @@ import { resolveArgs } from '../lookups/resolve.js';
 import { planSelect, selectedColumns } from '../plan/select.js';
 import { initialState, type PrefetchSpec, type QueryState } from '../query/state.js';
 import { fullHydrator, partialHydrator } from './hydrate.js';
-import { RELATED, relatedCache, type RelatedCache } from './instance-state.js';
+import { RELATED, cacheForward, relatedCache, type RelatedCache } from './instance-state.js';
 import type { ModelMeta } from './meta.js';
 import type { ReverseRelation } from './related-manager.js';
 import type { ForwardRelation, ManyToManyRelationMeta, Relation } from './relations.js';
@@ -144,8 +144,10 @@ async function rowsWhereIn(
 }
 
 function storeOne(instance: Instance, node: PrefetchNode, value: Instance | null): void {
+  const relation = node.relation;
   if (node.toAttr !== undefined) instance[node.toAttr] = value;
-  else relatedCache(instance)[node.relation.name] = value;
+  else if (relation.kind === 'fk' || relation.kind === 'o2o') cacheForward(instance, relation.name, instance[relation.idField.name], value);
+  else relatedCache(instance)[relation.name] = value;
 }
 
 function storeMany(instance: Instance, node: PrefetchNode, values: Instance[]): void {

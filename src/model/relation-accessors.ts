@@ -1,6 +1,6 @@
 import { NoValuesFetched, ValidationError } from '../errors.js';
 import { QuerySet } from '../query/queryset.js';
-import { RELATED, relatedCache, type RelatedCache } from './instance-state.js';
+import { RELATED, cacheForward, cachedForward, relatedCache, type RelatedCache } from './instance-state.js';
 import type { ModelMeta } from './meta.js';
 import type { Model } from './model.js';
 import { ManyToManyRelation, ReverseRelation, ownerTargetKey } from './related-manager.js';
@@ -37,15 +37,12 @@ function forwardAccessor(meta: ModelMeta, relation: ForwardRelation): PropertyDe
     enumerable: false,
     get(this: Instance) {
       const key = this[idField.name];
-      const cache = this[RELATED];
-      if (cache !== undefined && name in cache) {
-        const cached = cache[name] as Instance | null;
-        if (cached === null ? key === null || key === undefined : cached[targetField.name] === key) return cached;
-      }
+      const cached = cachedForward(this, name, key);
+      if (cached !== undefined) return cached.value;
       if (key === null || key === undefined) return null;
       const load = async () => {
         const found = await new QuerySet<Model>(target).filter({ [targetField.name]: key } as never).first();
-        relatedCache(this)[name] = found;
+        cacheForward(this, name, key, found);
         return found;
       };
       return pendingRelation(load, label, name);
@@ -53,7 +50,7 @@ function forwardAccessor(meta: ModelMeta, relation: ForwardRelation): PropertyDe
     set(this: Instance, value: unknown) {
       if (value === null || value === undefined) {
         this[idField.name] = null;
-        relatedCache(this)[name] = null;
+        cacheForward(this, name, null, null);
         return;
       }
       if (!(value instanceof (target.cls as unknown as typeof Model))) {
@@ -69,7 +66,7 @@ function forwardAccessor(meta: ModelMeta, relation: ForwardRelation): PropertyDe
         throw new ValidationError(`${label}: the ${target.name} is not saved yet (it has no ${targetField.name}); save it first.`, meta.name, name, value);
       }
       this[idField.name] = key;
-      relatedCache(this)[name] = value;
+      cacheForward(this, name, key, value);
     },
   };
 }

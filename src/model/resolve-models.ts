@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../errors.js';
 import type { Field } from '../fields/base.js';
-import { ForeignKeyDecl, ManyToManyDecl, type ModelRef } from '../fields/relational.js';
+import { ForeignKeyDecl, ManyToManyDecl, OnDelete, type ModelRef } from '../fields/relational.js';
 import type { Model } from './model.js';
 import type { ModelDraft } from './draft.js';
 import { ModelMeta } from './meta.js';
@@ -94,6 +94,9 @@ export function buildMetas(drafts: readonly ModelDraft[]): ModelMeta[] {
       const targetField = keyField(decl, target, where);
       const nullable = decl.options.null === true;
       const onDelete = decl.options.onDelete ?? 'CASCADE';
+      if (!Object.hasOwn(OnDelete, onDelete)) {
+        throw new ConfigurationError(`${where}: onDelete '${String(onDelete)}' is not one of ${Object.keys(OnDelete).join(', ')}.`);
+      }
       if (onDelete === 'SET_NULL' && !nullable) {
         throw new ConfigurationError(`${where}: onDelete SET_NULL needs null: true on the foreign key.`);
       }
@@ -167,6 +170,14 @@ export function buildMetas(drafts: readonly ModelDraft[]): ModelMeta[] {
   return [...metas.values()];
 }
 
+function checkedOnDelete(value: OnDelete | undefined, where: string): OnDelete {
+  const onDelete = value ?? 'CASCADE';
+  if (!Object.hasOwn(OnDelete, onDelete)) {
+    throw new ConfigurationError(`${where}: onDelete '${String(onDelete)}' is not one of ${Object.keys(OnDelete).join(', ')}.`);
+  }
+  return onDelete;
+}
+
 function linkManyToMany(
   model: ModelMeta,
   name: string,
@@ -208,7 +219,7 @@ function linkManyToMany(
       backwardKey,
       forwardKey,
       model: undefined,
-      onDelete: options.onDelete ?? 'CASCADE',
+      onDelete: checkedOnDelete(options.onDelete, where),
       dbConstraint: options.dbConstraint ?? true,
       unique: options.createUniqueIndex ?? true,
     };

@@ -1,7 +1,7 @@
 import type { ValueConventions } from '../dialects/dialect.js';
 import type { QueryState } from '../query/state.js';
 import { fullHydrator, type RowMapper } from './hydrate.js';
-import { relatedCache } from './instance-state.js';
+import { cacheForward } from './instance-state.js';
 
 type Instance = Record<string, unknown>;
 
@@ -19,6 +19,7 @@ export function withSelectRelated(root: RowMapper, state: QueryState, convention
       parentKey: path.slice(0, -1).map((r) => r.name).join('__'),
       key: path.map((r) => r.name).join('__'),
       name: relation.name,
+      keyName: relation.idField.name,
       pkIndex: offset + target.fields.indexOf(target.pk),
       hydrate: fullHydrator(target, conventions, offset),
     };
@@ -35,7 +36,7 @@ export function withSelectRelated(root: RowMapper, state: QueryState, convention
         continue;
       }
       const child = row[part.pkIndex] === null ? null : (part.hydrate(row) as Instance);
-      relatedCache(parent)[part.name] = child;
+      cacheForward(parent, part.name, parent[part.keyName], child);
       byPath.set(part.key, child);
     }
     return instance;

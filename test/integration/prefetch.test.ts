@@ -399,4 +399,19 @@ forEachBackend('prefetch', [{ Publisher, Author, Profile, Tag, Book }], () => {
     await book!.tags.remove(s.tags[2]!);
     assert.deepEqual(await book!.tags, []);
   });
+
+  it('a dangling key (no such row) reads null after selectRelated, prefetchRelated or await; a changed key reloads', async () => {
+    const s = await smallShelf();
+    const book = await Book.create({ title: `${s.p} dangling`, authorId: s.ann.id, editorId: 999999 });
+    const [joined] = await Book.filter({ id: book.id }).selectRelated('editor');
+    assert.equal(joined!.editor, null);
+    const [prefetched] = await Book.filter({ id: book.id }).prefetchRelated('editor');
+    assert.equal(prefetched!.editor, null);
+    const loaded = await Book.get({ id: book.id });
+    assert.equal(await loaded.editor, null);
+    assert.equal(loaded.editor, null, 'the empty result is remembered');
+    loaded.editorId = s.ann.id;
+    const editor: Author | null = await (loaded as Book).editor;
+    assert.equal(editor?.id, s.ann.id, 'a new key is fetched, not the cached null');
+  });
 });
