@@ -18,7 +18,10 @@ export type { RelationPath, ForwardPath, RelationKeys, ForwardKeys, RelatedOf } 
 export type { ValueKey, ValueAtPath, WritableKeys, UpdateValues } from './types/model-types.js';
 export type { FilterArg, SelectForUpdateOptions } from './query/queryset.js';
 export { Q, QNode } from './query/q.js';
-export { F, FieldRef, Expression, Combined } from './query/expressions.js';
+export { F, FieldRef, Expression, Combined, Value } from './query/expressions.js';
+export { Aggregate, Func, Count, Sum, Avg, Min, Max, Lower, Upper, Trim, Length, Coalesce, Concat, Random } from './query/functions.js';
+export type { AggregateOptions } from './query/functions.js';
+export type { AnnotationValues, ExpressionResult } from './types/annotation-types.js';
 export { LazyResult } from './query/lazy-result.js';
 export type { BulkCreateOptions, BulkUpdateOptions } from './model/bulk.js';
 export type { Lookup } from './lookups/registry.js';
@@ -43,7 +46,24 @@ export {
   MultipleObjectsReturned,
   IncompleteInstanceError,
   NoValuesFetched,
+  SchemaValidationError,
 } from './errors.js';
+export type { SchemaIssue } from './errors.js';
+export { modelSchema, querysetSchema, ModelSchema, QuerysetSchema } from './validation/index.js';
+export type {
+  SchemaInput,
+  SchemaOutput,
+  SchemaValue,
+  SchemaOptions,
+  SchemaMeta,
+  ComputedOption,
+  ComputedType,
+  JsonSchema,
+  JsonSchemaOptions,
+  SafeParseResult,
+  SerializedResult,
+  SchemaDescription,
+} from './validation/index.js';
 export type { CreateInput, UpdateInput, FilterInput, FieldKeys, ValueOf, ModelData, OrderKey, PkValue } from './types/model-types.js';
 export type { CompiledQuery } from './sql/compiler.js';
 export type { QueryEvent, QueryListener } from './execution/query-log.js';

@@ -3,6 +3,7 @@ import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
 import { QNode, type FilterDict } from '../query/q.js';
 import type { Relation } from '../model/relations.js';
+import type { Annotation } from '../query/state.js';
 import type { Lookup, LookupRegistry } from './registry.js';
 import { walkPath } from './path.js';
 
@@ -15,6 +16,8 @@ export type Condition =
       readonly field: Field;
       readonly lookup: Lookup;
       readonly value: unknown;
+      /** Set when the filter is on an annotation: its expression is the target. */
+      readonly annotation?: Annotation;
     }
   | {
       readonly kind: 'group';
@@ -65,7 +68,12 @@ function relationValue(value: unknown, target: ModelMeta, keyName: string, key: 
   return Array.isArray(value) ? value.map(one) : one(value);
 }
 
-export function resolveFilters(meta: ModelMeta, registry: LookupRegistry, filters: FilterDict): Condition[] {
+export function resolveFilters(
+  meta: ModelMeta,
+  registry: LookupRegistry,
+  filters: FilterDict,
+  annotations: ReadonlyMap<string, Annotation> = NO_ANNOTATIONS,
+): Condition[] {
   if (filters === null || typeof filters !== 'object') {
     throw new ParamsError(`${meta.name}: filters are an object such as { name: 'x' }, got ${String(filters)}.`);
   }
@@ -77,6 +85,14 @@ export function resolveFilters(meta: ModelMeta, registry: LookupRegistry, filter
         `${meta.name}: filter '${key}' is undefined. Pass null to match NULL, or leave the key out.`,
       );
     }
+    const parts = key.split('__');
+    const annotation = annotations.get(parts[0]!);
+    if (annotation !== undefined) {
+      if (parts.length > 2) throw new FieldError(`${meta.name}: filter key '${key}' goes past the annotation '${parts[0]}'.`);
+      const lookup = parts.length === 1 ? registry.get('exact')! : registry.forField(annotation.field, parts[1]!, key);
+      conditions.push({ kind: 'lookup', path: [], field: annotation.field, lookup, value: lookup.prepare(annotation.field, value, key), annotation });
+      continue;
+    }
     const { path, field, lookup, relationTarget, relationKey } = resolveKey(meta, registry, key);
     const given = relationTarget === undefined ? value : relationValue(value, relationTarget, relationKey!, key, meta);
     conditions.push({ kind: 'lookup', path, field, lookup, value: lookup.prepare(field, given, key) });
@@ -84,10 +100,15 @@ export function resolveFilters(meta: ModelMeta, registry: LookupRegistry, filter
   return conditions;
 }
 
-export function resolveQ(meta: ModelMeta, registry: LookupRegistry, node: QNode): Condition {
-  const children: Condition[] = node.children.map((child) => resolveQ(meta, registry, child));
+export function resolveQ(
+  meta: ModelMeta,
+  registry: LookupRegistry,
+  node: QNode,
+  annotations: ReadonlyMap<string, Annotation> = NO_ANNOTATIONS,
+): Condition {
+  const children: Condition[] = node.children.map((child) => resolveQ(meta, registry, child, annotations));
   if (node.filters !== undefined) {
-    const own = resolveFilters(meta, registry, node.filters);
+    const own = resolveFilters(meta, registry, node.filters, annotations);
     // Kwargs inside an OR node are AND-ed among themselves, then join the OR as one child.
     if (node.connector === 'OR' && own.length > 1) children.push({ kind: 'group', connector: 'AND', negated: false, children: own });
     else children.push(...own);
@@ -100,11 +121,14 @@ export function resolveArgs(
   meta: ModelMeta,
   registry: LookupRegistry,
   args: readonly (QNode | FilterDict)[],
+  annotations: ReadonlyMap<string, Annotation> = NO_ANNOTATIONS,
 ): Condition[] {
   const conditions: Condition[] = [];
   for (const arg of args) {
-    if (arg instanceof QNode) conditions.push(resolveQ(meta, registry, arg));
-    else conditions.push(...resolveFilters(meta, registry, arg));
+    if (arg instanceof QNode) conditions.push(resolveQ(meta, registry, arg, annotations));
+    else conditions.push(...resolveFilters(meta, registry, arg, annotations));
   }
   return conditions;
 }
+
+const NO_ANNOTATIONS: ReadonlyMap<string, Annotation> = new Map();

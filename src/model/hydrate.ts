@@ -112,3 +112,24 @@ export function listMapper(fields: readonly Field[], conventions: ValueConventio
     return d === undefined || raw === null ? raw : d(raw);
   });
 }
+
+/** Wraps an instance mapper so annotation values (after the model's columns) become properties. */
+export function withAnnotations(
+  mapper: RowMapper,
+  state: { readonly annotations: readonly { readonly name: string; readonly field: Field }[]; readonly only: readonly Field[] | undefined; readonly meta: ModelMeta; readonly selectRelated: readonly (readonly { readonly target: ModelMeta }[])[] },
+  conventions: ValueConventions,
+): RowMapper {
+  let offset = (state.only ?? state.meta.fields).length;
+  for (const path of state.selectRelated) offset += path[path.length - 1]!.target.fields.length;
+  const names = state.annotations.map((a) => a.name);
+  const decoders = state.annotations.map((a) => a.field.decoder(conventions));
+  return (row) => {
+    const instance = mapper(row) as Record<string, unknown>;
+    for (let i = 0; i < names.length; i++) {
+      const raw = row[offset + i];
+      const decode = decoders[i];
+      instance[names[i]!] = raw === null || decode === undefined ? raw : decode(raw);
+    }
+    return instance;
+  };
+}

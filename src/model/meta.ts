@@ -32,6 +32,8 @@ export interface OrderSpec {
   readonly desc: boolean;
   /** Relations to follow first (`orderBy('author__name')`); empty for the model's own fields. */
   readonly path: readonly Relation[];
+  /** Set when ordering by an annotation (then `field` only decides decimal handling). */
+  readonly annotation?: { readonly name: string };
 }
 
 const META = Symbol('terrapin.meta');

@@ -15,8 +15,12 @@ export function conditionsToExpr(
 
 function conditionToExpr(condition: Condition, joins: JoinContext, conventions: ValueConventions): Expr {
   if (condition.kind === 'lookup') {
-    const { path, field, lookup, value } = condition;
-    return lookup.build(joins.column(path, field), field, value, field.canonicalEncoder(conventions));
+    const { path, field, lookup, value, annotation } = condition;
+    const target =
+      annotation === undefined
+        ? joins.column(path, field)
+        : annotation.expression.toExpr({ meta: joins.root, joins, conventions, where: 'filter', annotations: annotation.scope });
+    return lookup.build(target, field, value, field.canonicalEncoder(conventions));
   }
   if (condition.negated && usesRelations(condition.children)) return excludeMatching(condition.children, joins, conventions);
   const children = condition.children.map((c) => conditionToExpr(c, joins, conventions));
@@ -49,4 +53,9 @@ function excludeMatching(children: readonly Condition[], joins: JoinContext, con
 /** True when any condition reaches through a relation (the query needs joins). */
 export function usesRelations(conditions: readonly Condition[]): boolean {
   return conditions.some((c) => (c.kind === 'lookup' ? c.path.length > 0 : usesRelations(c.children)));
+}
+
+/** True when a condition filters on an aggregate annotation: it belongs in HAVING. */
+export function onAggregate(condition: Condition): boolean {
+  return condition.kind === 'lookup' ? condition.annotation?.aggregate === true : condition.children.some(onAggregate);
 }

@@ -4,16 +4,37 @@ import type { Field } from '../fields/base.js';
 import type { OrderSpec } from '../model/meta.js';
 import type { QueryState, ValueColumn } from '../query/state.js';
 import { emptySelect, type Expr, type SelectColumn, type SelectNode } from '../sql/ast.js';
-import { conditionsToExpr } from './conditions.js';
+import { conditionsToExpr, onAggregate } from './conditions.js';
 import { JoinContext } from './joins.js';
 
-/** The columns a query reads, in select-list order: the row mappers index rows by it. */
+/**
+ * The columns a query reads, in select-list order: the row mappers index rows by it. Objects
+ * read their fields, then selectRelated models' fields, then annotations.
+ */
 export function selectedColumns(state: QueryState): readonly ValueColumn[] {
   if (state.shape.mode !== 'objects') return state.shape.columns;
-  const own = (state.only ?? state.meta.fields).map((field) => ({ path: [], field }));
-  if (state.selectRelated.length === 0) return own;
+  const own: ValueColumn[] = (state.only ?? state.meta.fields).map((field) => ({ path: [], field }));
   const related = state.selectRelated.flatMap((path) => path[path.length - 1]!.target.fields.map((field) => ({ path, field })));
-  return [...own, ...related];
+  const annotations = state.annotations.map((annotation) => ({ path: [], field: annotation.field, annotation }));
+  return [...own, ...related, ...annotations];
+}
+
+/** GROUP BY applies: an aggregate annotation, a filter on one, or an explicit groupBy(). */
+export function isGrouped(state: QueryState): boolean {
+  return state.groupBy !== undefined || state.annotations.some((a) => a.aggregate) || state.where.some(onAggregate);
+}
+
+/** The SQL of one selected column: a (joined) field, or an annotation's expression. */
+function columnExpr(column: ValueColumn, joins: JoinContext, dialect: Dialect): Expr {
+  const { annotation } = column;
+  if (annotation === undefined) return joins.column(column.path, column.field);
+  return annotation.expression.toExpr({
+    meta: joins.root,
+    joins,
+    conventions: dialect.values,
+    where: `annotate({ ${annotation.name} })`,
+    annotations: annotation.scope,
+  });
 }
 
 /** The fields of the selected columns, for decoders. */
@@ -60,16 +81,27 @@ export function planSelect(
 ): SelectNode {
   const { meta } = state;
   const joins = new JoinContext(meta, meta.table);
-  const columns: SelectColumn[] = [...selectedColumns(state), ...extraColumns].map((c) => ({
-    expr: joins.column(c.path, c.field),
-    alias: undefined,
+  const selected = [...selectedColumns(state), ...extraColumns];
+  const columns: SelectColumn[] = selected.map((c) => ({
+    expr: columnExpr(c, joins, dialect),
+    alias: c.annotation === undefined ? undefined : c.annotation.name,
   }));
-  const where = conditionsToExpr(state.where, joins, dialect.values);
-  const orderBy = effectiveOrdering(state).map((o) => ({
-    expr: magnitude(o.field, joins.column(o.path, o.field)),
-    desc: o.desc,
-    nullable: o.field.nullable || o.path.some((r) => r.kind !== 'fk' || r.nullable),
-  }));
+  const where = conditionsToExpr(state.where.filter((c) => !onAggregate(c)), joins, dialect.values);
+  const having = conditionsToExpr(state.where.filter(onAggregate), joins, dialect.values);
+  const annotationsByName = new Map(state.annotations.map((a) => [a.name, a]));
+  const orderBy = effectiveOrdering(state).map((o) => {
+    const annotation = o.annotation === undefined ? undefined : annotationsByName.get(o.annotation.name);
+    const target = annotation === undefined ? joins.column(o.path, o.field) : columnExpr({ path: [], field: o.field, annotation }, joins, dialect);
+    return {
+      expr: magnitude(o.field, target),
+      desc: o.desc,
+      nullable: annotation !== undefined || o.field.nullable || o.path.some((r) => r.kind !== 'fk' || r.nullable),
+    };
+  });
+  // An aggregate groups by every other selected column (or by groupBy's columns when given).
+  const aggregating = state.annotations.some((a) => a.aggregate) || having !== undefined;
+  const groupColumns = aggregating ? (state.groupBy ?? selected.filter((c) => c.annotation?.aggregate !== true)) : [];
+  const groupBy = groupColumns.map((c) => columnExpr(c, joins, dialect));
   let limit = state.limit;
   if (limitOverride !== undefined) limit = limit === undefined ? limitOverride : Math.min(limit, limitOverride);
   return {
@@ -78,6 +110,8 @@ export function planSelect(
     columns,
     distinct: state.distinct,
     where,
+    groupBy,
+    ...(having === undefined ? {} : { having }),
     orderBy,
     limit,
     offset: state.offset,
@@ -89,7 +123,8 @@ export function planSelect(
 export function planKeys(state: QueryState, dialect: Dialect): SelectNode {
   const select = planSelect({ ...state, selectRelated: [] }, dialect);
   const table = state.meta.table;
-  const keep = state.shape.mode !== 'objects' && state.distinct;
+  // A grouped query keeps its select list: its groups are the rows to count.
+  const keep = (state.shape.mode !== 'objects' && state.distinct) || isGrouped(state);
   return {
     ...select,
     columns: keep ? select.columns : [{ expr: { kind: 'column', table, name: state.meta.pk.column }, alias: undefined }],

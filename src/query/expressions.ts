@@ -1,19 +1,67 @@
+import type { ValueConventions } from '../dialects/dialect.js';
 import { FieldError, ParamsError } from '../errors.js';
 import type { Field } from '../fields/base.js';
+import { FloatFieldImpl, IntFieldImpl } from '../fields/numeric.js';
+import { TextFieldImpl } from '../fields/text.js';
 import { fieldPath } from '../lookups/path.js';
 import type { ModelMeta } from '../model/meta.js';
-import type { ArithmeticOp, Expr } from '../sql/ast.js';
 import type { JoinContext } from '../plan/joins.js';
-import type { ValueConventions } from '../dialects/dialect.js';
+import type { ArithmeticOp, Expr } from '../sql/ast.js';
 
 /** Field kinds arithmetic accepts. */
-const NUMERIC = new Set(['int', 'bigint', 'float', 'decimal', 'timedelta']);
+export const NUMERIC_KINDS: ReadonlySet<string> = new Set(['int', 'bigint', 'float', 'decimal', 'timedelta']);
+
+/** An annotation already declared on the query: F('name') may refer to it. */
+export interface AnnotationRef {
+  readonly name: string;
+  readonly expression: Expression;
+  readonly aggregate: boolean;
+}
+
+/** Everything needed to turn an expression into SQL for one query. */
+export interface ExpressionContext {
+  readonly meta: ModelMeta;
+  readonly joins: JoinContext;
+  readonly conventions: ValueConventions;
+  readonly where: string;
+  readonly annotations: ReadonlyMap<string, AnnotationRef>;
+}
+
+/** What checking needs, before any SQL: the model and the annotations declared so far. */
+export interface CheckContext {
+  readonly meta: ModelMeta;
+  readonly where: string;
+  readonly annotations: ReadonlyMap<string, AnnotationRef>;
+}
 
 /** An operand: another expression or a plain number. */
 export type Operand = Expression | number | bigint;
 
-/** Something computed by the database: a column (`F`), or arithmetic over columns and numbers. */
-export abstract class Expression {
+/** A plain result field (not bound to a model) that decodes values of one type. */
+export function resultField(kind: 'int' | 'float' | 'text', name: string, modelName: string): Field {
+  const field = kind === 'int' ? new IntFieldImpl({}) : kind === 'float' ? new FloatFieldImpl({}) : new TextFieldImpl({});
+  field.name = name;
+  field.column = name;
+  field.modelName = modelName;
+  return field;
+}
+
+/**
+ * Something computed by the database: a column (`F`), arithmetic, an aggregate, a function.
+ * `T` is the TypeScript type of its result (a phantom: only the type checker sees it).
+ */
+export abstract class Expression<T = unknown> {
+  declare readonly __result?: T;
+
+  /** The AST of the expression in a query. */
+  abstract toExpr(ctx: ExpressionContext): Expr;
+  /** A field that decodes the result and decides which lookups apply to it. */
+  abstract outputField(ctx: CheckContext): Field;
+  /** Checks names and types at the call, before any SQL. */
+  abstract check(ctx: CheckContext): void;
+  /** True when it contains an aggregate (it then belongs in HAVING and needs GROUP BY). */
+  abstract get aggregate(): boolean;
+
   add(other: Operand): Combined {
     return new Combined(this, '+', other);
   }
@@ -31,11 +79,33 @@ export abstract class Expression {
   }
 }
 
-/** A reference to a column, resolved by the database; made with `F('name')`. */
-export class FieldRef extends Expression {
-  constructor(readonly name: string) {
+/** A reference to a column (or an earlier annotation), resolved by the database; made with `F('name')`. */
+export class FieldRef<P extends string = string> extends Expression<{ readonly __fieldPath: P }> {
+  constructor(readonly name: P) {
     super();
     if (typeof name !== 'string' || name === '') throw new ParamsError('F() takes a field name, e.g. F("views").');
+  }
+
+  get aggregate(): boolean {
+    return false;
+  }
+
+  check(ctx: CheckContext): void {
+    if (!ctx.annotations.has(this.name)) fieldPath(ctx.meta, this.name, ctx.where);
+  }
+
+  outputField(ctx: CheckContext): Field {
+    const annotation = ctx.annotations.get(this.name);
+    if (annotation !== undefined) return annotation.expression.outputField(ctx);
+    return fieldPath(ctx.meta, this.name, ctx.where).field;
+  }
+
+  toExpr(ctx: ExpressionContext): Expr {
+    const annotation = ctx.annotations.get(this.name);
+    if (annotation !== undefined) return annotation.expression.toExpr(ctx);
+    const { path, field } = fieldPath(ctx.meta, this.name, ctx.where);
+    const column = ctx.joins.column(path, field);
+    return field.kind === 'decimal' ? { kind: 'decimalValue', expr: column } : column;
   }
 }
 
@@ -43,70 +113,83 @@ export class FieldRef extends Expression {
  * A column reference, as Tortoise's F: `update({ views: F('views').add(1) })` increments in the
  * database without reading the row first, so concurrent updates never lose one.
  */
-export function F(name: string): FieldRef {
+export function F<P extends string>(name: P): FieldRef<P> {
   return new FieldRef(name);
 }
 
-export class Combined extends Expression {
-  constructor(
-    readonly left: Operand,
-    readonly op: ArithmeticOp,
-    readonly right: Operand,
-  ) {
+/** Wraps a plain value as an expression operand: bound as a parameter. */
+export class Value<T> extends Expression<T> {
+  constructor(readonly value: T) {
     super();
   }
+  get aggregate(): boolean {
+    return false;
+  }
+  check(): void {}
+  outputField(ctx: CheckContext): Field {
+    const v = this.value;
+    return resultField(typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : 'text', 'value', ctx.meta.name);
+  }
+  toExpr(ctx: ExpressionContext): Expr {
+    const v = this.value;
+    return { kind: 'param', value: typeof v === 'bigint' ? ctx.conventions.encodeBigInt(v) : typeof v === 'boolean' ? ctx.conventions.encodeBoolean(v) : v };
+  }
 }
 
-/** Everything needed to turn an expression into SQL for one query. */
-export interface ExpressionContext {
-  readonly meta: ModelMeta;
-  readonly joins: JoinContext;
-  readonly conventions: ValueConventions;
-  /** The field the result is written to or compared with: it encodes plain numbers. */
-  readonly target: Field;
-  readonly where: string;
+export function toExpression(operand: Operand): Expression {
+  if (operand instanceof Expression) return operand;
+  if (typeof operand === 'number' || typeof operand === 'bigint') {
+    if (typeof operand === 'number' && !Number.isFinite(operand)) throw new ParamsError(`${operand} cannot be used in an expression; pass a finite number.`);
+    return new Value(operand);
+  }
+  throw new ParamsError('An expression operand must be F(...), another expression or a number.');
 }
 
-function operand(value: Operand, ctx: ExpressionContext, inArithmetic: boolean): Expr {
-  if (value instanceof FieldRef) {
-    const { path, field } = fieldPath(ctx.meta, value.name, ctx.where);
-    if (inArithmetic && !NUMERIC.has(field.kind)) {
-      throw new FieldError(
-        `${ctx.meta.name}: F('${value.name}') is a ${field.fieldType}; arithmetic (in ${ctx.where}) needs a numeric field.`,
-      );
+/** Arithmetic over expressions and numbers: `F('price').mul(F('quantity'))`. */
+export class Combined extends Expression<number> {
+  readonly left: Expression;
+  readonly right: Expression;
+  constructor(
+    left: Operand,
+    readonly op: ArithmeticOp,
+    right: Operand,
+  ) {
+    super();
+    this.left = toExpression(left);
+    this.right = toExpression(right);
+  }
+
+  get aggregate(): boolean {
+    return this.left.aggregate || this.right.aggregate;
+  }
+
+  check(ctx: CheckContext): void {
+    for (const side of [this.left, this.right]) {
+      side.check(ctx);
+      const field = side.outputField(ctx);
+      if (!NUMERIC_KINDS.has(field.kind)) {
+        const label = side instanceof FieldRef ? `F('${side.name}')` : 'an operand';
+        throw new FieldError(`${ctx.meta.name}: ${label} is a ${field.fieldType}; arithmetic (in ${ctx.where}) needs a numeric field.`);
+      }
     }
-    const column = ctx.joins.column(path, field);
-    return field.kind === 'decimal' ? { kind: 'decimalValue', expr: column } : column;
   }
-  if (value instanceof Combined) {
-    return { kind: 'arithmetic', op: value.op, left: operand(value.left, ctx, true), right: operand(value.right, ctx, true) };
+
+  outputField(ctx: CheckContext): Field {
+    const left = this.left.outputField(ctx);
+    return this.op === '/' || left.kind === 'float' ? resultField('float', 'value', ctx.meta.name) : left;
   }
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new ParamsError(`${ctx.meta.name}: ${value} cannot be used in ${ctx.where}; pass a finite number.`);
-    }
-    return { kind: 'param', value: typeof value === 'bigint' ? ctx.conventions.encodeBigInt(value) : value };
+
+  toExpr(ctx: ExpressionContext): Expr {
+    return { kind: 'arithmetic', op: this.op, left: this.left.toExpr(ctx), right: this.right.toExpr(ctx) };
   }
-  throw new ParamsError(`${ctx.meta.name}: an expression operand (in ${ctx.where}) must be F(...), an expression or a number.`);
 }
 
-/** The AST of an expression. A lone F may point at any field; arithmetic needs numeric ones. */
+/** The AST of an expression. */
 export function expressionToExpr(expression: Expression, ctx: ExpressionContext): Expr {
-  return operand(expression, ctx, false);
+  return expression.toExpr(ctx);
 }
 
-/** Checks every F in the expression names a field, at the call (before any SQL). */
-export function checkExpression(expression: Operand, meta: ModelMeta, where: string): void {
-  if (expression instanceof FieldRef) {
-    fieldPath(meta, expression.name, where);
-  } else if (expression instanceof Combined) {
-    for (const side of [expression.left, expression.right]) {
-      if (side instanceof FieldRef) {
-        const { field } = fieldPath(meta, side.name, where);
-        if (!NUMERIC.has(field.kind)) {
-          throw new FieldError(`${meta.name}: F('${side.name}') is a ${field.fieldType}; arithmetic (in ${where}) needs a numeric field.`);
-        }
-      } else checkExpression(side, meta, where);
-    }
-  }
+/** Checks every name in the expression, at the call (before any SQL). */
+export function checkExpression(expression: Expression, meta: ModelMeta, where: string, annotations: ReadonlyMap<string, AnnotationRef> = new Map()): void {
+  expression.check({ meta, where, annotations });
 }

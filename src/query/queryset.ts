@@ -5,7 +5,7 @@ import { resolveArgs } from '../lookups/resolve.js';
 import { fullHydrator, listMapper, partialHydrator, valuesMapper, type RowMapper } from '../model/hydrate.js';
 import type { ModelMeta, OrderSpec } from '../model/meta.js';
 import type { Model } from '../model/model.js';
-import { planKeys, planSelect, selectedFields } from '../plan/select.js';
+import { isGrouped, planKeys, planSelect, selectedFields } from '../plan/select.js';
 import { fieldPath } from '../lookups/path.js';
 import { planDelete, planUpdate } from '../plan/write.js';
 import { param, type Expr, type SelectNode } from '../sql/ast.js';
@@ -16,8 +16,10 @@ import type { ForwardPath, RelationPath } from '../types/relation-types.js';
 import { describeConditions } from './describe-conditions.js';
 import { LazyResult } from './lazy-result.js';
 import { QNode, type FilterDict } from './q.js';
-import { initialState, type QueryState, type Shape, type ValueColumn } from './state.js';
+import { initialState, type Annotation, type QueryState, type Shape, type ValueColumn } from './state.js';
 import type { ForwardRelation } from '../model/relations.js';
+import { withAnnotations } from '../model/hydrate.js';
+import type { Annotated, AnnotationValues } from '../types/annotation-types.js';
 import { Prefetch, prefetchSpecs, runPrefetch } from '../model/prefetch.js';
 import { withSelectRelated } from '../model/select-related.js';
 
@@ -74,14 +76,14 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   /** Rows matching every argument (AND). Keys: `field`, `field__lookup`; values are bound parameters. */
   filter(...args: FilterArg<M>[]): QuerySet<M, R> {
     if (args.length === 0) return this;
-    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[]);
+    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[], this.annotationMap());
     return this.next({ where: [...this.state.where, ...conditions] });
   }
 
   /** Rows not matching the arguments: NOT (a AND b). */
   exclude(...args: FilterArg<M>[]): QuerySet<M, R> {
     if (args.length === 0) return this;
-    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[]);
+    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[], this.annotationMap());
     return this.next({
       where: [...this.state.where, { kind: 'group', connector: 'AND', negated: true, children: conditions }],
     });
@@ -97,10 +99,60 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     const ordering: OrderSpec[] = keys.map((key) => {
       if (typeof key !== 'string') throw new ParamsError(`${this.meta.name}: orderBy takes field names, got ${typeof key}.`);
       const desc = key.startsWith('-');
-      const { path, field } = fieldPath(this.meta, desc ? key.slice(1) : key, `orderBy('${key}')`);
+      const name = desc ? key.slice(1) : key;
+      const annotation = this.annotationMap().get(name);
+      if (annotation !== undefined) return { field: annotation.field, desc, path: [], annotation };
+      const { path, field } = fieldPath(this.meta, name, `orderBy('${key}')`);
       return { field, desc, path };
     });
     return this.next({ ordering });
+  }
+
+  /** @internal Annotations by name. */
+  annotationMap(): ReadonlyMap<string, Annotation> {
+    return new Map(this.state.annotations.map((a) => [a.name, a]));
+  }
+
+  /**
+   * Adds computed values to each row: `Author.all().annotate({ bookCount: Count('books') })`.
+   * Aggregates group by the other selected columns; filters on them become HAVING.
+   */
+  annotate<const N extends Record<string, Expression>>(
+    annotations: N,
+  ): QuerySet<M & AnnotationValues<M, N>, Reshape<R, Annotated<ElementOf<R>, M, N>>> {
+    if (annotations === null || typeof annotations !== 'object') {
+      throw new ParamsError(`${this.meta.name}: annotate() takes an object of named expressions, e.g. { bookCount: Count('books') }.`);
+    }
+    const added: Annotation[] = [...this.state.annotations];
+    for (const [name, expression] of Object.entries(annotations)) {
+      if (!(expression instanceof Expression)) {
+        throw new ParamsError(`${this.meta.name}: annotate({ ${name} }) takes an expression (Count(...), F(...), Lower(...)…), got ${typeof expression}.`);
+      }
+      if (name.includes('__') || this.meta.fieldsByName.has(name) || this.meta.relations.has(name) || added.some((a) => a.name === name)) {
+        throw new FieldError(`${this.meta.name}: the annotation name '${name}' is taken by a field, relation or annotation (or contains '__'); choose another.`);
+      }
+      const scope: ReadonlyMap<string, Annotation> = new Map(added.map((a) => [a.name, a]));
+      const where = `annotate({ ${name} })`;
+      expression.check({ meta: this.meta, where, annotations: scope });
+      const field = expression.outputField({ meta: this.meta, where, annotations: scope });
+      added.push({ name, expression, aggregate: expression.aggregate, scope, field });
+    }
+    return this.next({ annotations: added }) as never;
+  }
+
+  /** Groups by these fields (call before values()): `Book.all().groupBy('authorId').annotate(...).values('authorId', 'n')`. */
+  groupBy(...names: ValueKey<M>[]): QuerySet<M, R> {
+    return this.next({ groupBy: this.pickColumns(names, 'groupBy') });
+  }
+
+  /** Aggregates over all matching rows: `await Book.all().aggregate({ total: Sum('price') })` → `{ total: … }`. */
+  aggregate<const N extends Record<string, Expression>>(aggregates: N): LazyResult<AnnotationValues<M, N>> {
+    const state = this.annotate(aggregates).state;
+    const names = Object.keys(aggregates);
+    const columns = state.annotations.filter((a) => names.includes(a.name)).map((a) => ({ path: [], field: a.field, annotation: a }));
+    const shape: Shape = { mode: 'values', columns, keys: names };
+    const query = new QuerySet<M, Record<string, unknown>[]>({ ...state, shape, ordering: [], groupBy: [], single: undefined });
+    return new LazyResult(async () => ((await query.execute())[0] ?? {}) as AnnotationValues<M, N>);
   }
 
   limit(count: number): QuerySet<M, R> {
@@ -195,12 +247,18 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   private pickColumns(names: readonly unknown[], method: string): ValueColumn[] {
-    if (names.length === 0) return this.meta.fields.map((field) => ({ path: [], field }));
+    const annotations = this.annotationMap();
+    if (names.length === 0) {
+      const own: ValueColumn[] = this.meta.fields.map((field) => ({ path: [], field }));
+      return [...own, ...this.state.annotations.map((annotation) => ({ path: [], field: annotation.field, annotation }))];
+    }
     const seen = new Set<string>();
     return names.map((name) => {
       if (typeof name !== 'string') throw new ParamsError(`${this.meta.name}: ${method}() takes field names, got ${typeof name}.`);
       if (seen.has(name)) throw new FieldError(`${this.meta.name}: ${method}() names '${name}' twice.`);
       seen.add(name);
+      const annotation = annotations.get(name);
+      if (annotation !== undefined) return { path: [], field: annotation.field, annotation };
       const { path, field } = fieldPath(this.meta, name, `${method}('${name}')`);
       return { path, field };
     });
@@ -228,7 +286,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
       const target = this.target();
       const { state } = this;
       let node: SelectNode | { kind: 'count'; inner: SelectNode };
-      if (state.limit === undefined && state.offset === undefined && !state.distinct) {
+      if (state.limit === undefined && state.offset === undefined && !state.distinct && !isGrouped(state)) {
         node = { ...planKeys(state, target.dialect), columns: [{ expr: { kind: 'countAll' }, alias: undefined }] };
       } else {
         node = { kind: 'count', inner: planKeys(state, target.dialect) };
@@ -262,7 +320,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
       const values: [Field, Expr][] = set.map(([field, value]) => [
         field,
         value instanceof Expression
-          ? expressionToExpr(value, { meta: this.meta, joins, conventions, target: field, where: `update({ ${field.name} })` })
+          ? expressionToExpr(value, { meta: this.meta, joins, conventions, annotations: new Map(), where: `update({ ${field.name} })` })
           : param(field.canonicalEncoder(conventions)(value)),
       ]);
       const { sql, params } = target.dialect.compiler.compile(planUpdate(this.state, target.dialect, values));
@@ -343,7 +401,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     switch (shape.mode) {
       case 'objects': {
         const root = only === undefined ? fullHydrator(meta, conventions) : partialHydrator(meta, only, conventions);
-        return this.state.selectRelated.length === 0 ? root : withSelectRelated(root, this.state, conventions);
+        const related = this.state.selectRelated.length === 0 ? root : withSelectRelated(root, this.state, conventions);
+        return this.state.annotations.length === 0 ? related : withAnnotations(related, this.state, conventions);
       }
       case 'values':
         return valuesMapper(shape.keys, shape.columns.map((c) => c.field), conventions);

@@ -1,6 +1,7 @@
 import type { Field } from '../fields/base.js';
 import type { Condition } from '../lookups/resolve.js';
 import type { ForwardRelation, Relation } from '../model/relations.js';
+import type { AnnotationRef } from './expressions.js';
 import type { ModelMeta, OrderSpec } from '../model/meta.js';
 import type { LockOptions } from '../sql/ast.js';
 import type { UsingDb } from '../execution/target.js';
@@ -11,9 +12,18 @@ export type Shape =
   | { readonly mode: 'values'; readonly columns: readonly ValueColumn[]; readonly keys: readonly string[] }
   | { readonly mode: 'list'; readonly columns: readonly ValueColumn[]; readonly flat: boolean };
 
-/** A column of values()/valuesList(): a field, possibly across relations (`author__name`). */
+/** A column of values()/valuesList(): a field, possibly across relations (`author__name`), or an annotation. */
 export interface ValueColumn {
   readonly path: readonly Relation[];
+  /** The field read, or (for an annotation) the field that decodes its result. */
+  readonly field: Field;
+  readonly annotation?: Annotation;
+}
+
+/** A named expression added by annotate(); `scope` holds the annotations declared before it. */
+export interface Annotation extends AnnotationRef {
+  readonly scope: ReadonlyMap<string, AnnotationRef>;
+  /** Decodes its result and decides which lookups apply in filters on it. */
   readonly field: Field;
 }
 
@@ -49,6 +59,10 @@ export interface QueryState {
   readonly lock: LockOptions | undefined;
   readonly selectRelated: readonly SelectRelatedPath[];
   readonly prefetch: readonly PrefetchSpec[];
+  /** annotate(): named expressions, in the order given. */
+  readonly annotations: readonly Annotation[];
+  /** groupBy(): explicit grouping columns; otherwise an aggregate groups by every other selected column. */
+  readonly groupBy: readonly ValueColumn[] | undefined;
 }
 
 export function initialState(meta: ModelMeta): QueryState {
@@ -66,5 +80,7 @@ export function initialState(meta: ModelMeta): QueryState {
     lock: undefined,
     selectRelated: [],
     prefetch: [],
+    annotations: [],
+    groupBy: undefined,
   };
 }

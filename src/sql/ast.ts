@@ -119,6 +119,25 @@ export interface AggregateNode {
   readonly fn: 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
   readonly expr: Expr;
   readonly distinct: boolean;
+  /** Only rows matching this count: rendered as AGG(CASE WHEN filter THEN expr END). */
+  readonly filter?: Expr;
+}
+/** A scalar function; the dialect picks its spelling (LENGTH vs CHAR_LENGTH, CONCAT, RANDOM vs RAND…). */
+export interface FuncNode {
+  readonly kind: 'func';
+  readonly fn: 'LOWER' | 'UPPER' | 'TRIM' | 'LENGTH' | 'COALESCE' | 'CONCAT' | 'RANDOM';
+  readonly args: readonly Expr[];
+}
+/** `(SELECT …)` used as a value. */
+export interface SubqueryNode {
+  readonly kind: 'subquery';
+  readonly select: SelectNode;
+}
+/** SQL written by the user (UnsafeRawSQL): `?` marks each bound parameter, in order. */
+export interface RawNode {
+  readonly kind: 'raw';
+  readonly sql: string;
+  readonly params: readonly unknown[];
 }
 
 export type Expr =
@@ -140,7 +159,10 @@ export type Expr =
   | CaseNode
   | TypedNode
   | CountAllNode
-  | AggregateNode;
+  | AggregateNode
+  | FuncNode
+  | SubqueryNode
+  | RawNode;
 
 export interface TableRef {
   readonly name: string;
@@ -178,6 +200,7 @@ export interface SelectNode {
   readonly distinct: boolean;
   readonly where: Expr | undefined;
   readonly groupBy: readonly Expr[];
+  readonly having?: Expr;
   readonly orderBy: readonly OrderItem[];
   readonly limit: number | undefined;
   readonly offset: number | undefined;

@@ -11,6 +11,7 @@ import type {
   ExplainNode,
   Expr,
   ForeignKeyDef,
+  FuncNode,
   InsertNode,
   LikeNode,
   LockOptions,
@@ -154,8 +155,19 @@ export abstract class SqlCompiler {
         return this.typed(node.expr, node.type, params);
       case 'countAll':
         return 'COUNT(*)';
-      case 'aggregate':
-        return `${node.fn}(${node.distinct ? 'DISTINCT ' : ''}${this.expr(node.expr, params)})`;
+      case 'aggregate': {
+        const inner =
+          node.filter === undefined
+            ? this.expr(node.expr, params)
+            : `CASE WHEN ${this.expr(node.filter, params)} THEN ${this.expr(node.expr, params)} END`;
+        return `${node.fn}(${node.distinct ? 'DISTINCT ' : ''}${inner})`;
+      }
+      case 'func':
+        return this.func(node.fn, node.args.map((arg) => this.expr(arg, params)));
+      case 'subquery':
+        return `(${this.select(node.select, params)})`;
+      case 'raw':
+        return this.raw(node.sql, node.params, params);
     }
   }
 
@@ -181,6 +193,29 @@ export abstract class SqlCompiler {
   /** Text matching on a non-text column (a number, a UUID) casts it first. */
   protected textCast(sql: string): string {
     return `CAST(${sql} AS VARCHAR)`;
+  }
+
+  /** Function spellings common to most backends; dialects override where theirs differ. */
+  protected func(fn: FuncNode['fn'], args: readonly string[]): string {
+    switch (fn) {
+      case 'CONCAT':
+        return `CONCAT(${args.join(', ')})`;
+      case 'RANDOM':
+        return 'RANDOM()';
+      default:
+        return `${fn}(${args.join(', ')})`;
+    }
+  }
+
+  /** User SQL: each `?` becomes this dialect's placeholder for the next parameter. */
+  protected raw(sql: string, values: readonly unknown[], params: unknown[]): string {
+    let index = 0;
+    const text = sql.replace(/\?/g, () => {
+      if (index >= values.length) throw new TypeError(`raw SQL has more ? placeholders than parameters (${values.length})`);
+      return this.param(values[index++], params);
+    });
+    if (index !== values.length) throw new TypeError(`raw SQL has ${index} ? placeholders but ${values.length} parameters`);
+    return text;
   }
 
   /** A subquery in IN (…); MySQL overrides it to read from a derived table. */
@@ -215,6 +250,7 @@ export abstract class SqlCompiler {
     }
     if (node.where !== undefined) sql += ` WHERE ${this.expr(node.where, params)}`;
     if (node.groupBy.length > 0) sql += ` GROUP BY ${node.groupBy.map((g) => this.expr(g, params)).join(', ')}`;
+    if (node.having !== undefined) sql += ` HAVING ${this.expr(node.having, params)}`;
     if (node.orderBy.length > 0) {
       sql += ` ORDER BY ${node.orderBy.map((o) => this.orderItem(o, params)).join(', ')}`;
     }

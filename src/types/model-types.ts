@@ -139,6 +139,7 @@ type RelationFilterEntries<M, K extends RelationKeys<M>, D extends unknown[]> =
 
 type AllFilterEntries<M, D extends unknown[] = []> =
   | FieldFilterEntries<M>
+  | (D['length'] extends 0 ? PlainFilterEntries<M> : never)
   | { [K in RelationKeys<M>]: RelationFilterEntries<M, K, D> }[RelationKeys<M>];
 
 /**
@@ -147,9 +148,50 @@ type AllFilterEntries<M, D extends unknown[] = []> =
  */
 export type FilterInput<M> = { [E in AllFilterEntries<M> as E[0]]?: E[1] };
 
-/** Field names reachable for values()/orderBy(): own fields, key columns, and related fields (`author__name`). */
+/**
+ * Plain data attributes that are not declared fields: annotations added by annotate() and
+ * `declare`d key columns (`authorId`). Methods and the Model base class's members are left out.
+ */
+export type PlainKeys<M> = {
+  [K in keyof M]-?: K extends string
+    ? K extends FieldKeys<M> | RelationKeys<M> | keyof ModelBase
+      ? never
+      : M[K] extends (...args: never[]) => unknown
+        ? never
+        : K
+    : never;
+}[keyof M];
+
+/** The members every model has (their names are never annotations). */
+interface ModelBase {
+  pk: unknown;
+  save: unknown;
+  delete: unknown;
+  refreshFromDb: unknown;
+  updateFromDict: unknown;
+  clone: unknown;
+  fetchRelated: unknown;
+}
+
+type PlainKind<V> = [NonNullable<V>] extends [number | bigint]
+  ? 'int'
+  : [NonNullable<V>] extends [string]
+    ? 'text'
+    : [NonNullable<V>] extends [Date]
+      ? 'datetime'
+      : [NonNullable<V>] extends [boolean]
+        ? 'bool'
+        : 'json';
+
+/** Filter entries for plain attributes (annotations): the value and the lookups its type has. */
+type PlainFilterEntries<M> = {
+  [K in PlainKeys<M>]: [K, M[K] | null] | LookupEntry<K, FieldInfo<NonNullable<M[K]>, PlainKind<M[K]>, true, false, false>>;
+}[PlainKeys<M>];
+
+/** Field names reachable for values()/orderBy(): own fields, key columns, annotations, and related fields (`author__name`). */
 export type ValueKey<M, D extends unknown[] = []> =
   | FieldKeys<M>
+  | PlainKeys<M>
   | 'pk'
   | `${ForwardKeys<M>}Id`
   | (D['length'] extends MaxDepth ? never : { [K in RelationKeys<M>]: `${K}__${ValueKey<RelatedOf<M[K]>, [...D, 1]>}` }[RelationKeys<M>]);
@@ -161,7 +203,9 @@ export type ValueAtPath<M, P extends string> = P extends `${infer H}__${infer Re
     : never
   : P extends FieldKeys<M>
     ? ValueOf<M, P>
-    : P extends 'pk'
+    : P extends PlainKeys<M>
+      ? M[P]
+      : P extends 'pk'
       ? PkValue<M>
       : P extends `${infer K}Id`
         ? K extends ForwardKeys<M>

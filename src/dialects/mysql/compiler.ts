@@ -4,6 +4,7 @@ import type {
   CreateTableNode,
   DatePartNode,
   ExplainNode,
+  FuncNode,
   InsertNode,
   SelectNode,
 } from '../../sql/ast.js';
@@ -92,6 +93,15 @@ export class MysqlCompiler extends SqlCompiler {
    */
   protected override subquery(select: SelectNode, params: unknown[]): string {
     return `SELECT * FROM (${this.select(select, params)}) ${this.quoteIdent('_terrapin_keys')}`;
+  }
+
+  protected override func(fn: FuncNode['fn'], args: readonly string[]): string {
+    // LENGTH counts bytes here; CHAR_LENGTH counts characters, as elsewhere.
+    if (fn === 'LENGTH') return `CHAR_LENGTH(${args[0]})`;
+    // CONCAT returns NULL if any argument is NULL; CONCAT_WS skips NULLs, as PostgreSQL's CONCAT does.
+    if (fn === 'CONCAT') return `CONCAT_WS('', ${args.join(', ')})`;
+    if (fn === 'RANDOM') return 'RAND()';
+    return super.func(fn, args);
   }
 
   protected override textCast(sql: string): string {

@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, WriteResult } from '../../execution/driver.js';
+import { OperationalError } from '../../errors.js';
 import { translatePostgresError } from './errors.js';
 
 type Sql = postgres.Sql<Record<string, never>>;
@@ -24,6 +25,15 @@ async function runWrite(sql: Sql, text: string, params: readonly unknown[]): Pro
   } catch (error) {
     throw translatePostgresError(error, text);
   }
+}
+
+/**
+ * Errors after which the connection is gone: postgres.js's own codes, socket errors, SQLSTATE
+ * classes 08 (connection exception) and 57P (the server ended the session, e.g. pg_terminate_backend).
+ */
+function connectionLost(error: unknown): boolean {
+  const code = ((error as { cause?: { code?: unknown } }).cause ?? (error as { code?: unknown }))?.code;
+  return typeof code === 'string' && /^(CONNECTION_|CONNECT_TIMEOUT$|ECONNRESET$|EPIPE$|ETIMEDOUT$|08|57P)/.test(code);
 }
 
 /** A postgres.js pool: it pipelines concurrent queries and prepares each statement once per connection. */
@@ -66,10 +76,28 @@ export class PostgresPool implements DriverPool {
       throw translatePostgresError(error, 'reserve connection');
     }
     const sql = reserved as unknown as Sql;
+    // postgres.js 3.4.9 crashes the process (TypeError in nextWrite) or hangs when a reserved
+    // connection is used after its socket closed, and release() would put that dead connection back
+    // in its open queue. So once a statement reports the connection lost, refuse further ones (the
+    // ROLLBACK) and leave the connection to postgres.js, which already moved it to its closed queue.
+    let lost: Error | undefined;
+    const guard = async <T>(text: string, run: () => Promise<T>): Promise<T> => {
+      if (lost !== undefined) {
+        throw new OperationalError(`PostgreSQL: the connection was lost (${lost.message}), so this statement did not run.`, { cause: lost, sql: text });
+      }
+      try {
+        return await run();
+      } catch (error) {
+        if (connectionLost(error)) lost = error as Error;
+        throw error;
+      }
+    };
     return {
-      rows: (text, params) => runRows(sql, text, params),
-      write: (text, params) => runWrite(sql, text, params),
-      release: () => reserved.release(),
+      rows: (text, params) => guard(text, () => runRows(sql, text, params)),
+      write: (text, params) => guard(text, () => runWrite(sql, text, params)),
+      release: () => {
+        if (lost === undefined) reserved.release();
+      },
     };
   }
 

@@ -1,4 +1,4 @@
-import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, LikeNode, LockOptions } from '../../sql/ast.js';
+import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, FuncNode, LikeNode, LockOptions } from '../../sql/ast.js';
 import { LIKE_ESCAPE, likePattern, quoteWith, SqlCompiler } from '../../sql/compiler.js';
 
 /** GLOB is SQLite's case-sensitive matcher; its metacharacters are escaped by bracketing. */
@@ -97,6 +97,17 @@ export class SqliteCompiler extends SqlCompiler {
       return `${this.upper(target)} LIKE ${this.upper(this.param(pattern, params))} ESCAPE '${LIKE_ESCAPE}'`;
     }
     return `${target} GLOB ${this.param(globPattern(node.value, node.mode), params)}`;
+  }
+
+  /** SQLite's LOWER/UPPER fold ASCII only; the driver registers Unicode-aware ones. */
+  protected override func(fn: FuncNode['fn'], args: readonly string[]): string {
+    if (fn === 'UPPER') return `terrapin_upper(${args[0]})`;
+    if (fn === 'LOWER') return `terrapin_lower(${args[0]})`;
+    // concat() skips NULLs, as PostgreSQL's CONCAT does.
+    if (fn === 'CONCAT') return `concat(${args.join(', ')})`;
+    // RANDOM() is an integer here; scale it to [0, 1) like the others.
+    if (fn === 'RANDOM') return '((RANDOM() / 18446744073709551616.0) + 0.5)';
+    return super.func(fn, args);
   }
 
   protected override decimalValue(expr: Expr, params: unknown[]): string {

@@ -23,6 +23,17 @@ function simpleUpper(text: string): string {
   return out;
 }
 
+/** Lower case one code point at a time, as PostgreSQL's and MariaDB's LOWER do. */
+function simpleLower(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase();
+  let out = '';
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    out += lower.length === ch.length ? lower : ch;
+  }
+  return out;
+}
+
 /**
  * One better-sqlite3 connection per named connection (SQLite has one writer anyway).
  * A transaction takes the connection exclusively: other callers wait until it is released,
@@ -61,6 +72,9 @@ export class SqlitePool implements DriverPool {
     }
     this.db.function('terrapin_upper', { deterministic: true }, (value: unknown) =>
       value === null ? null : simpleUpper(String(value)),
+    );
+    this.db.function('terrapin_lower', { deterministic: true }, (value: unknown) =>
+      value === null ? null : simpleLower(String(value)),
     );
   }
 
