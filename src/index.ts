@@ -13,6 +13,8 @@ export { QuerySet } from './query/queryset.js';
 export { ReverseRelation, ManyToManyRelation } from './model/related-manager.js';
 export { OnDelete } from './fields/relational.js';
 export { Prefetch } from './model/prefetch.js';
+export type { ModelDescription, FieldDescription, RelationDescription } from './model/describe.js';
+export type { SignalName, Listener, SaveSignal, PostSaveSignal, DeleteSignal } from './model/signals.js';
 export type { ReverseOneToOne } from './types/relation-brand.js';
 export type { RelationPath, ForwardPath, RelationKeys, ForwardKeys, RelatedOf } from './types/relation-types.js';
 export type { ValueKey, ValueAtPath, WritableKeys, UpdateValues } from './types/model-types.js';

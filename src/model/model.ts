@@ -9,6 +9,10 @@ import { LOADED, SAVED, type InstanceState } from './instance-state.js';
 import { boundMeta, notInitialised, type ModelMeta, type ModelOptions } from './meta.js';
 import { deleteInstance, insertInstance, settleConstructed, updateInstance } from './persistence.js';
 import { Prefetch, prefetchSpecs, runPrefetch } from './prefetch.js';
+import { emit, hasListeners, registerListener, type Listener, type SignalName } from './signals.js';
+import { describeModel, type ModelDescription } from './describe.js';
+import { fullHydrator } from './hydrate.js';
+import type { Target } from '../execution/target.js';
 
 /** A model class, as static methods see `this`. */
 export interface ModelClass<M extends Model = Model> {
@@ -154,9 +158,48 @@ export class Model {
   static async create<M extends Model>(this: ModelClass<M>, data: CreateInput<M>, options: DbOptions = {}): Promise<M> {
     const meta = metaOf(this);
     const instance = buildInstance(meta, data as Record<string, unknown>);
-    const { runtime } = meta.bound();
-    await insertInstance(runtime.target(meta, options.usingDb, 'write'), meta, instance);
+    await (instance as unknown as Model).save({ forceCreate: true, ...(options.usingDb === undefined ? {} : { usingDb: options.usingDb }) });
     return instance as unknown as M;
+  }
+
+  /** The model's metadata as plain data (fields, relations, constraints), as Tortoise's describe(). */
+  static describe<M extends Model>(this: ModelClass<M>): ModelDescription {
+    return describeModel(metaOf(this));
+  }
+
+  /**
+   * Instances from your own SQL: `await User.raw('SELECT * FROM auth_user WHERE name = ?', ['x'])`.
+   * Values go in `params` (each `?` is bound); the SQL must return the model's columns.
+   */
+  static async raw<M extends Model>(this: ModelClass<M>, sql: string, params: readonly unknown[] = [], options: DbOptions = {}): Promise<M[]> {
+    const meta = metaOf(this);
+    const target = meta.bound().runtime.target(meta, options.usingDb, 'read');
+    const source = '_raw';
+    const compiled = target.dialect.compiler.compile({
+      kind: 'select',
+      from: { name: source, alias: undefined },
+      joins: [],
+      columns: meta.fields.map((f) => ({ expr: { kind: 'column', table: source, name: f.column }, alias: undefined })),
+      distinct: false,
+      where: undefined,
+      groupBy: [],
+      orderBy: [],
+      limit: undefined,
+      offset: undefined,
+      lock: undefined,
+      rawSource: { sql, params },
+    });
+    const rows = await target.rows(compiled.sql, compiled.params, meta.hasBigInt ? { bigint: true } : undefined);
+    const hydrate = fullHydrator(meta, target.dialect.values);
+    return rows.map((row) => hydrate(row) as M);
+  }
+
+  /**
+   * Calls `listener` on this model's preSave, postSave, preDelete or postDelete; listeners are
+   * awaited in order, inside the same transaction as the write. Returns a remover.
+   */
+  static registerListener<M extends Model, S extends SignalName>(this: ModelClass<M>, signal: S, listener: Listener<M, S>): () => void {
+    return registerListener(this, signal, listener);
   }
 
   /**
@@ -288,13 +331,29 @@ export class Model {
     const instance = this as unknown as Instance;
     settleConstructed(meta, instance);
     const { runtime } = meta.bound();
-    const target = runtime.target(meta, options.usingDb, 'write');
     const pkMissing = instance[meta.pk.name] === undefined || instance[meta.pk.name] === null;
     const update =
       options.forceUpdate === true ||
       (options.forceCreate !== true && !pkMissing && (instance[SAVED] === true || options.updateFields !== undefined));
-    if (update) await updateInstance(target, meta, instance, options.updateFields, options.forceUpdate === true);
-    else await insertInstance(target, meta, instance);
+    const write = async (target: Target) => {
+      if (update) await updateInstance(target, meta, instance, options.updateFields, options.forceUpdate === true);
+      else await insertInstance(target, meta, instance);
+    };
+    const target = runtime.target(meta, options.usingDb, 'write');
+    if (!hasListeners(meta, ['preSave', 'postSave'])) {
+      await write(target);
+      return this;
+    }
+    // Listeners run in the write's transaction: one that throws undoes the write.
+    await runtime.inTransaction(
+      async (tx) => {
+        const updateFields = options.updateFields as readonly string[] | undefined;
+        await emit(meta, 'preSave', { sender: meta.cls, instance: this, usingDb: tx, updateFields });
+        await write(tx);
+        await emit(meta, 'postSave', { sender: meta.cls, instance: this, usingDb: tx, updateFields, created: !update });
+      },
+      { connection: target.connectionName },
+    );
     return this;
   }
 
@@ -302,7 +361,19 @@ export class Model {
   async delete(options: DbOptions = {}): Promise<void> {
     const meta = metaOf(this.constructor);
     const { runtime } = meta.bound();
-    await deleteInstance(runtime.target(meta, options.usingDb, 'write'), meta, this as unknown as Instance);
+    const target = runtime.target(meta, options.usingDb, 'write');
+    if (!hasListeners(meta, ['preDelete', 'postDelete'])) {
+      await deleteInstance(target, meta, this as unknown as Instance);
+      return;
+    }
+    await runtime.inTransaction(
+      async (tx) => {
+        await emit(meta, 'preDelete', { sender: meta.cls, instance: this, usingDb: tx });
+        await deleteInstance(tx, meta, this as unknown as Instance);
+        await emit(meta, 'postDelete', { sender: meta.cls, instance: this, usingDb: tx });
+      },
+      { connection: target.connectionName },
+    );
   }
 
   /** Reloads fields from the database (all, or the named ones). */

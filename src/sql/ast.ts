@@ -205,6 +205,8 @@ export interface SelectNode {
   readonly limit: number | undefined;
   readonly offset: number | undefined;
   readonly lock: LockOptions | undefined;
+  /** Read FROM (user SQL) AS from.name instead of a table (Model.raw). */
+  readonly rawSource?: { readonly sql: string; readonly params: readonly unknown[] };
 }
 /** `SELECT COUNT(*) FROM (inner)` and `SELECT EXISTS`-style wrappers. */
 export interface CountNode {

@@ -244,7 +244,10 @@ export abstract class SqlCompiler {
         return col.alias === undefined ? expr : `${expr} AS ${this.quoteIdent(col.alias)}`;
       })
       .join(', ');
-    sql += ` FROM ${this.table(node.from)}`;
+    sql +=
+      node.rawSource === undefined
+        ? ` FROM ${this.table(node.from)}`
+        : ` FROM (${this.raw(node.rawSource.sql, node.rawSource.params, params)}) ${this.quoteIdent(node.from.name)}`;
     for (const join of node.joins) {
       sql += ` ${join.type === 'inner' ? 'INNER' : 'LEFT OUTER'} JOIN ${this.table(join.table)} ON ${this.expr(join.on, params)}`;
     }
