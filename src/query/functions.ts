@@ -4,7 +4,10 @@ import type { Condition } from '../lookups/resolve.js';
 import { resolveArgs } from '../lookups/resolve.js';
 import { conditionsToExpr } from '../plan/conditions.js';
 import type { AggregateNode, Expr, FuncNode } from '../sql/ast.js';
-import { Expression, FieldRef, NUMERIC_KINDS, resultField, toExpression, type CheckContext, type ExpressionContext, type Operand } from './expressions.js';
+import { Expression, FieldRef, NUMERIC_KINDS, Value, resultField, toExpression, type CheckContext, type ExpressionContext, type Operand } from './expressions.js';
+import type { QueryState } from './state.js';
+import { planSelect } from '../plan/select.js';
+import type { Dialect } from '../dialects/dialect.js';
 import { QNode, type FilterDict } from './q.js';
 
 /** A field name or an expression, as aggregates and functions take. */
@@ -145,3 +148,121 @@ export const Concat = (...args: Source[]): Func<string> => {
 };
 /** A random number in [0, 1), e.g. `orderBy` over `annotate({ r: Random() })`. */
 export const Random = (): Func<number> => new Func('RANDOM', [], 'float');
+
+/**
+ * SQL text of your own as an expression: `annotate({ bucket: RawSQL('age / ?', [10], 'int') })`.
+ * Values go in `params` (each `?` is bound, never pasted into the text); the SQL itself is trusted.
+ */
+export class RawSQL<T = unknown> extends Expression<T> {
+  constructor(
+    readonly sql: string,
+    readonly params: readonly unknown[] = [],
+    /** How to read the result: as an integer, a float or text (default: as the driver returns it). */
+    readonly type?: 'int' | 'float' | 'text',
+  ) {
+    super();
+    if (typeof sql !== 'string' || sql.trim() === '') throw new ParamsError('RawSQL takes SQL text, e.g. RawSQL("price * ?", [2]).');
+  }
+  get aggregate(): boolean {
+    return false;
+  }
+  check(): void {}
+  outputField(ctx: CheckContext): Field {
+    return resultField(this.type ?? 'text', 'raw', ctx.meta.name);
+  }
+  toExpr(): Expr {
+    return { kind: 'raw', sql: this.sql, params: this.params };
+  }
+}
+
+/** One branch of a Case: rows matching `condition` take `then`. */
+export class When<T = unknown> {
+  constructor(
+    readonly condition: QNode | FilterDict,
+    readonly then: T | Expression<T>,
+  ) {}
+}
+
+/**
+ * CASE WHEN … THEN … ELSE … END:
+ * `annotate({ band: Case(When({ age__lt: 18 }, 'minor'), When({ age__lt: 65 }, 'adult'), { default: 'senior' }) })`.
+ */
+export class CaseExpression<T = unknown> extends Expression<T> {
+  constructor(
+    readonly whens: readonly When<T>[],
+    readonly otherwise: T | Expression<T> | undefined,
+  ) {
+    super();
+    if (whens.length === 0) throw new ParamsError('Case needs at least one When(condition, value).');
+  }
+
+  get aggregate(): boolean {
+    return [...this.whens.map((w) => w.then), this.otherwise].some((v) => v instanceof Expression && v.aggregate);
+  }
+
+  private conditions(ctx: CheckContext, when: When<T>): Condition[] {
+    return resolveArgs(ctx.meta, ctx.meta.bound().runtime.lookups, [when.condition], ctx.annotations as never);
+  }
+
+  check(ctx: CheckContext): void {
+    for (const when of this.whens) {
+      this.conditions(ctx, when);
+      if (when.then instanceof Expression) when.then.check(ctx);
+    }
+    if (this.otherwise instanceof Expression) this.otherwise.check(ctx);
+  }
+
+  outputField(ctx: CheckContext): Field {
+    const first = this.whens[0]!.then;
+    if (first instanceof Expression) return first.outputField(ctx);
+    return new Value(first).outputField(ctx);
+  }
+
+  private value(v: T | Expression<T>, ctx: ExpressionContext): Expr {
+    return v instanceof Expression ? v.toExpr(ctx) : new Value(v).toExpr(ctx);
+  }
+
+  toExpr(ctx: ExpressionContext): Expr {
+    return {
+      kind: 'case',
+      whens: this.whens.map((when) => ({
+        when: conditionsToExpr(this.conditions(ctx, when), ctx.joins, ctx.conventions) ?? { kind: 'bool', value: true },
+        then: this.value(when.then, ctx),
+      })),
+      else: this.otherwise === undefined ? undefined : this.value(this.otherwise, ctx),
+    };
+  }
+}
+
+/** `Case(When(...), When(...), { default })`. */
+export function Case<T>(...args: (When<T> | { default: T | Expression<T> })[]): CaseExpression<T> {
+  const whens = args.filter((a): a is When<T> => a instanceof When);
+  const options = args.find((a) => !(a instanceof When)) as { default: T | Expression<T> } | undefined;
+  return new CaseExpression(whens, options?.default);
+}
+
+/**
+ * A QuerySet as a single value (uncorrelated), as Tortoise's Subquery:
+ * `annotate({ newest: Subquery(Book.all().orderBy('-id').limit(1).values('title')) })`.
+ */
+export class Subquery<T = unknown> extends Expression<T> {
+  constructor(readonly query: { readonly state: QueryState }) {
+    super();
+    const shape = query.state.shape;
+    if (shape.mode === 'objects' || shape.columns.length !== 1) {
+      throw new ParamsError('Subquery takes a QuerySet of one column: end it with .values(field) or .valuesList(field, { flat: true }).');
+    }
+  }
+  get aggregate(): boolean {
+    return false;
+  }
+  check(): void {}
+  outputField(): Field {
+    const shape = this.query.state.shape as Exclude<QueryState['shape'], { mode: 'objects' }>;
+    return shape.columns[0]!.field;
+  }
+  toExpr(ctx: ExpressionContext): Expr {
+    // The planner reads only the value conventions of the dialect.
+    return { kind: 'subquery', select: planSelect(this.query.state, { values: ctx.conventions } as Dialect) };
+  }
+}
