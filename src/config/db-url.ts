@@ -89,6 +89,8 @@ function poolFrom(dialect: DialectName, raw: Record<string, string>, where: stri
     pool[target] = n;
   }
   if (pool.max < 1) throw new ConfigurationError(`${where}: the pool's maxsize must be at least 1, got ${pool.max}.`);
+  // SQLite has one connection per database (one writer); a larger pool would only mislead.
+  if (dialect === 'sqlite') pool.max = 1;
   if (pool.min > pool.max) pool.min = pool.max;
   return pool;
 }

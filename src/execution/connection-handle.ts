@@ -28,15 +28,22 @@ export class ConnectionHandle implements Target {
   }
 
   rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
-    if (this.held >= this.settings.pool.max) return this.whenFree().then(() => this.rows(sql, params, options));
+    if (this.held >= this.settings.pool.max) return this.afterWait(() => this.rows(sql, params, options));
     if (this.log.active) return this.log.run(this.connectionName, sql, params, () => this.pool.rows(sql, params, options));
     return this.pool.rows(sql, params, options);
   }
 
   write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
-    if (this.held >= this.settings.pool.max) return this.whenFree().then(() => this.write(sql, params));
+    if (this.held >= this.settings.pool.max) return this.afterWait(() => this.write(sql, params));
     if (this.log.active) return this.log.run(this.connectionName, sql, params, () => this.pool.write(sql, params));
     return this.pool.write(sql, params);
+  }
+
+  /** Waits (within one acquire timeout in all) until a connection is free, then runs `work`. */
+  private async afterWait<T>(work: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.settings.pool.acquireTimeout * 1000;
+    while (this.held >= this.settings.pool.max) await this.whenFree(deadline);
+    return work();
   }
 
   private exhausted(): OperationalError {
@@ -46,8 +53,8 @@ export class ConnectionHandle implements Target {
     );
   }
 
-  /** Resolves when a held connection is given back; rejects after the acquire timeout. */
-  private whenFree(): Promise<void> {
+  /** Resolves when a held connection is given back; rejects once `deadline` (ms since epoch) passes. */
+  private whenFree(deadline = Date.now() + this.settings.pool.acquireTimeout * 1000): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const wake = () => {
         clearTimeout(timer);
@@ -57,14 +64,15 @@ export class ConnectionHandle implements Target {
         const index = this.waiting.indexOf(wake);
         if (index !== -1) this.waiting.splice(index, 1);
         reject(this.exhausted());
-      }, this.settings.pool.acquireTimeout * 1000);
+      }, Math.max(0, deadline - Date.now()));
       this.waiting.push(wake);
     });
   }
 
   /** A connection of its own, for a transaction; OperationalError when none comes free in time. */
   async acquire(): Promise<DedicatedConnection> {
-    while (this.held >= this.settings.pool.max) await this.whenFree();
+    const deadline = Date.now() + this.settings.pool.acquireTimeout * 1000;
+    while (this.held >= this.settings.pool.max) await this.whenFree(deadline);
     this.held++;
     let connection: DedicatedConnection;
     try {

@@ -6,9 +6,11 @@ import type {
   ExplainNode,
   FuncNode,
   InsertNode,
+  LockOptions,
   SelectNode,
 } from '../../sql/ast.js';
 import { quoteWith, SqlCompiler } from '../../sql/compiler.js';
+import { NotSupportedError } from '../../errors.js';
 
 /** The largest LIMIT MySQL accepts: its documented way to say "no limit" before an OFFSET. */
 const NO_LIMIT = '18446744073709551615';
@@ -18,8 +20,21 @@ export class MysqlCompiler extends SqlCompiler {
    * @param collation a binary, NO PAD collation: case-sensitive `=` and LIKE, trailing spaces
    * significant, as on the other backends. MariaDB calls it utf8mb4_nopad_bin, MySQL 8 utf8mb4_0900_bin.
    */
-  constructor(private readonly collation: string) {
+  constructor(
+    private readonly collation: string,
+    /** MySQL 8 has SELECT … FOR UPDATE OF t; MariaDB does not. */
+    private readonly lockOf: boolean,
+  ) {
     super();
+  }
+
+  protected override lock(lock: LockOptions): string {
+    if (lock.of.length > 0 && !this.lockOf) {
+      throw new NotSupportedError(
+        `MariaDB has no SELECT … FOR UPDATE OF; drop the 'of' option (it locks the rows of every joined table).`,
+      );
+    }
+    return super.lock(lock);
   }
 
   quoteIdent(name: string): string {

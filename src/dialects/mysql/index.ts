@@ -8,12 +8,14 @@ interface Variant {
   /** INSERT … RETURNING (MariaDB ≥ 10.5). */
   readonly returning: boolean;
   readonly collation: string;
+  /** FOR UPDATE OF (MySQL 8, not MariaDB). */
+  readonly lockOf: boolean;
 }
 
 function mysqlFamily(variant: Variant): Dialect {
   return {
     name: 'mysql',
-    compiler: new MysqlCompiler(variant.collation),
+    compiler: new MysqlCompiler(variant.collation, variant.lockOf),
     capabilities: {
       insertId: true,
       insertReturning: variant.returning,
@@ -33,11 +35,11 @@ function mysqlFamily(variant: Variant): Dialect {
 }
 
 /** MySQL 8: no INSERT … RETURNING. */
-export const mysqlDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_0900_bin' });
+export const mysqlDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_0900_bin', lockOf: true });
 /** MariaDB ≥ 10.5: the same SQL plus INSERT … RETURNING. */
-export const mariadbDialect: Dialect = mysqlFamily({ returning: true, collation: 'utf8mb4_nopad_bin' });
+export const mariadbDialect: Dialect = mysqlFamily({ returning: true, collation: 'utf8mb4_nopad_bin', lockOf: false });
 /** MariaDB 10.2–10.4. */
-const olderMariadbDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_nopad_bin' });
+const olderMariadbDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_nopad_bin', lockOf: false });
 
 /** Picks the variant from the server's version string ('10.11.6-MariaDB' or '8.0.36'). */
 export function mysqlDialectFor(version: string): Dialect {
