@@ -5,7 +5,7 @@ export { Terrapin, inTransaction, atomic } from './terrapin.js';
 export type { InitOptions, TerrapinConfig, AppConfig, ModelSource } from './terrapin.js';
 export { Model, metaOf } from './model/model.js';
 export type { ModelClass, SaveOptions, DbOptions } from './model/model.js';
-export type { ModelOptions } from './model/meta.js';
+export type { ModelOptions, Manager } from './model/meta.js';
 export * as fields from './fields/index.js';
 export { Field } from './fields/base.js';
 export type { JsonValue } from './fields/misc.js';
@@ -21,7 +21,30 @@ export type { ValueKey, ValueAtPath, WritableKeys, UpdateValues } from './types/
 export type { FilterArg, SelectForUpdateOptions } from './query/queryset.js';
 export { Q, QNode } from './query/q.js';
 export { F, FieldRef, Expression, Combined, Value } from './query/expressions.js';
-export { Aggregate, Func, Count, Sum, Avg, Min, Max, Lower, Upper, Trim, Length, Coalesce, Concat, Random } from './query/functions.js';
+export {
+  Aggregate,
+  Func,
+  Count,
+  Sum,
+  Avg,
+  Min,
+  Max,
+  Lower,
+  Upper,
+  Trim,
+  Length,
+  Coalesce,
+  Concat,
+  Random,
+  RawSQL,
+  RawSQLExpression,
+  Case,
+  CaseExpression,
+  When,
+  WhenClause,
+  Subquery,
+  SubqueryExpression,
+} from './query/functions.js';
 export type { AggregateOptions } from './query/functions.js';
 export type { AnnotationValues, ExpressionResult } from './types/annotation-types.js';
 export { LazyResult } from './query/lazy-result.js';
@@ -68,4 +91,4 @@ export type {
 } from './validation/index.js';
 export type { CreateInput, UpdateInput, FilterInput, FieldKeys, ValueOf, ModelData, OrderKey, PkValue } from './types/model-types.js';
 export type { CompiledQuery } from './sql/compiler.js';
-export type { QueryEvent, QueryListener } from './execution/query-log.js';
+export type { QueryEvent, QueryListener, QueryListenerOptions } from './execution/query-log.js';

@@ -9,7 +9,7 @@ import { postgresDialect } from './dialects/postgres/index.js';
 import { sqliteDialect } from './dialects/sqlite/index.js';
 import { ConfigurationError, ParamsError, TransactionManagementError } from './errors.js';
 import { ConnectionHandle } from './execution/connection-handle.js';
-import { QueryLog, type QueryListener } from './execution/query-log.js';
+import { QueryLog, type QueryListener, type QueryListenerOptions } from './execution/query-log.js';
 import type { Runtime } from './execution/runtime.js';
 import type { Target, UsingDb } from './execution/target.js';
 import { registerBuiltinLookups } from './lookups/builtin.js';
@@ -249,13 +249,13 @@ export class Terrapin implements Runtime {
    * Calls `listener` after every statement on this instance's connections, with its SQL, bound
    * parameters, duration and error. Returns the function that unsubscribes it.
    */
-  onQuery(listener: QueryListener): () => void {
-    return this.log.subscribe(listener);
+  onQuery(listener: QueryListener, options?: QueryListenerOptions): () => void {
+    return this.log.subscribe(listener, options);
   }
 
   /** `onQuery` on the default instance. */
-  static onQuery(listener: QueryListener): () => void {
-    return Terrapin.default.onQuery(listener);
+  static onQuery(listener: QueryListener, options?: QueryListenerOptions): () => void {
+    return Terrapin.default.onQuery(listener, options);
   }
 
   /** The registered models' metadata. */

@@ -10,16 +10,21 @@ export interface QueryEvent {
 
 export type QueryListener = (event: QueryEvent) => void;
 
+export interface QueryListenerOptions {
+  /** Replace parameter values with '?' so logs never hold user data (passwords, personal data). */
+  redactParams?: boolean;
+}
+
 /**
  * The listeners of one Terrapin instance. Statements only pay for timing while a listener is
  * subscribed; with none, the check is one boolean read.
  */
 export class QueryLog {
-  private readonly listeners = new Set<QueryListener>();
+  private readonly listeners = new Map<QueryListener, QueryListenerOptions>();
   active = false;
 
-  subscribe(listener: QueryListener): () => void {
-    this.listeners.add(listener);
+  subscribe(listener: QueryListener, options: QueryListenerOptions = {}): () => void {
+    this.listeners.set(listener, options);
     this.active = true;
     return () => {
       this.listeners.delete(listener);
@@ -37,9 +42,9 @@ export class QueryLog {
       throw caught;
     } finally {
       const event: QueryEvent = { sql, params, connection, durationMs: performance.now() - start, error };
-      for (const listener of this.listeners) {
+      for (const [listener, options] of this.listeners) {
         try {
-          listener(event);
+          listener(options.redactParams === true ? { ...event, params: params.map(() => '?') } : event);
         } catch {
           // A failing listener must not change the query's outcome.
         }

@@ -18,6 +18,17 @@ export interface ModelOptions {
   tableDescription?: string;
   /** App label this model belongs to. */
   app?: string;
+  /**
+   * The default QuerySet of the class shortcuts (`all`, `filter`, `get`, …), as Tortoise's
+   * Meta.manager: `{ getQueryset: (qs) => qs.filter({ deleted: false }) }`.
+   */
+  manager?: Manager;
+}
+
+/** Supplies a model's default QuerySet. */
+export interface Manager {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the QuerySet's model is the model the manager is declared on
+  getQueryset(all: any): unknown;
 }
 
 /** A model class as the registry sees it. */
@@ -56,6 +67,8 @@ export class ModelMeta {
   readonly generatedFields: readonly Field[];
   /** Meta.tableDescription: the table comment. */
   readonly description: string | undefined;
+  /** Meta.manager, if any. */
+  readonly manager: Manager | undefined;
   /** Relations by name (forward, reverse and many-to-many), added while Terrapin.init resolves them. */
   readonly relations = new Map<string, Relation>();
   /** Set by `Terrapin.init`: the instance and connection this model runs on. */
@@ -85,6 +98,7 @@ export class ModelMeta {
     this.indexes = (options.indexes ?? []).map((group) => group.map((name) => this.field(name, 'Meta.indexes')));
     this.binding = undefined;
     this.description = options.tableDescription;
+    this.manager = options.manager;
   }
 
   /** The instance and connection this model runs on, or a ConfigurationError saying what to call. */

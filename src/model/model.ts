@@ -44,6 +44,18 @@ export interface DbOptions {
 
 type Instance = Record<string, unknown> & InstanceState;
 
+/** The model's default QuerySet: its manager's (Meta.manager), or every row. */
+function baseQuery<M extends Model>(meta: ModelMeta): QuerySet<M> {
+  const all = new QuerySet<M>(meta);
+  const manager = meta.manager;
+  if (manager === undefined) return all;
+  const query = manager.getQueryset(all as never);
+  if (!(query instanceof QuerySet) || query.state.meta !== meta) {
+    throw new ParamsError(`${meta.name}: Meta.manager.getQueryset() must return a QuerySet of ${meta.name}.`);
+  }
+  return query as QuerySet<M>;
+}
+
 /** The metadata of a registered model class, or the error that says to call Terrapin.init. */
 export function metaOf(cls: { readonly name: string }): ModelMeta {
   const meta = boundMeta<ModelMeta>(cls as never);
@@ -111,42 +123,42 @@ export class Model {
 
   /** A QuerySet over every row. */
   static all<M extends Model>(this: ModelClass<M>): QuerySet<M> {
-    return new QuerySet<M>(metaOf(this));
+    return baseQuery<M>(metaOf(this));
   }
 
   /** Rows matching the filters: `User.filter({ name__icontains: 'an' })`. */
   static filter<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M> {
-    return new QuerySet<M>(metaOf(this)).filter(...args);
+    return baseQuery<M>(metaOf(this)).filter(...args);
   }
 
   static exclude<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M> {
-    return new QuerySet<M>(metaOf(this)).exclude(...args);
+    return baseQuery<M>(metaOf(this)).exclude(...args);
   }
 
   /** Exactly one row; DoesNotExist or MultipleObjectsReturned otherwise. */
   static get<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M, M> {
-    return new QuerySet<M>(metaOf(this)).get(...args);
+    return baseQuery<M>(metaOf(this)).get(...args);
   }
 
   static getOrNone<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M, M | null> {
-    return new QuerySet<M>(metaOf(this)).getOrNone(...args);
+    return baseQuery<M>(metaOf(this)).getOrNone(...args);
   }
 
   static first<M extends Model>(this: ModelClass<M>): QuerySet<M, M | null> {
-    return new QuerySet<M>(metaOf(this)).first();
+    return baseQuery<M>(metaOf(this)).first();
   }
 
   static exists<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): LazyResult<boolean> {
-    return new QuerySet<M>(metaOf(this)).filter(...args).exists();
+    return baseQuery<M>(metaOf(this)).filter(...args).exists();
   }
 
   static selectForUpdate<M extends Model>(this: ModelClass<M>, options?: SelectForUpdateOptions): QuerySet<M> {
-    return new QuerySet<M>(metaOf(this)).selectForUpdate(options);
+    return baseQuery<M>(metaOf(this)).selectForUpdate(options);
   }
 
   /** A QuerySet bound to a connection or transaction. */
   static usingDb<M extends Model>(this: ModelClass<M>, db: UsingDb): QuerySet<M> {
-    return new QuerySet<M>(metaOf(this)).usingDb(db);
+    return baseQuery<M>(metaOf(this)).usingDb(db);
   }
 
   /** A new unsaved instance; `save()` writes it. */

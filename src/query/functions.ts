@@ -153,7 +153,7 @@ export const Random = (): Func<number> => new Func('RANDOM', [], 'float');
  * SQL text of your own as an expression: `annotate({ bucket: RawSQL('age / ?', [10], 'int') })`.
  * Values go in `params` (each `?` is bound, never pasted into the text); the SQL itself is trusted.
  */
-export class RawSQL<T = unknown> extends Expression<T> {
+export class RawSQLExpression<T = unknown> extends Expression<T> {
   constructor(
     readonly sql: string,
     readonly params: readonly unknown[] = [],
@@ -175,8 +175,13 @@ export class RawSQL<T = unknown> extends Expression<T> {
   }
 }
 
+/** `RawSQL('age * ?', [2], 'int')`: see RawSQLExpression. */
+export function RawSQL<T = unknown>(sql: string, params: readonly unknown[] = [], type?: 'int' | 'float' | 'text'): RawSQLExpression<T> {
+  return new RawSQLExpression<T>(sql, params, type);
+}
+
 /** One branch of a Case: rows matching `condition` take `then`. */
-export class When<T = unknown> {
+export class WhenClause<T = unknown> {
   constructor(
     readonly condition: QNode | FilterDict,
     readonly then: T | Expression<T>,
@@ -189,7 +194,7 @@ export class When<T = unknown> {
  */
 export class CaseExpression<T = unknown> extends Expression<T> {
   constructor(
-    readonly whens: readonly When<T>[],
+    readonly whens: readonly WhenClause<T>[],
     readonly otherwise: T | Expression<T> | undefined,
   ) {
     super();
@@ -200,7 +205,7 @@ export class CaseExpression<T = unknown> extends Expression<T> {
     return [...this.whens.map((w) => w.then), this.otherwise].some((v) => v instanceof Expression && v.aggregate);
   }
 
-  private conditions(ctx: CheckContext, when: When<T>): Condition[] {
+  private conditions(ctx: CheckContext, when: WhenClause<T>): Condition[] {
     return resolveArgs(ctx.meta, ctx.meta.bound().runtime.lookups, [when.condition], ctx.annotations as never);
   }
 
@@ -234,10 +239,15 @@ export class CaseExpression<T = unknown> extends Expression<T> {
   }
 }
 
+/** `When({ age__lt: 18 }, 'minor')`: a branch of Case. */
+export function When<T>(condition: QNode | FilterDict, then: T | Expression<T>): WhenClause<T> {
+  return new WhenClause(condition, then);
+}
+
 /** `Case(When(...), When(...), { default })`. */
-export function Case<T>(...args: (When<T> | { default: T | Expression<T> })[]): CaseExpression<T> {
-  const whens = args.filter((a): a is When<T> => a instanceof When);
-  const options = args.find((a) => !(a instanceof When)) as { default: T | Expression<T> } | undefined;
+export function Case<T>(...args: (WhenClause<T> | { default: T | Expression<T> })[]): CaseExpression<T> {
+  const whens = args.filter((a): a is WhenClause<T> => a instanceof WhenClause);
+  const options = args.find((a) => !(a instanceof WhenClause)) as { default: T | Expression<T> } | undefined;
   return new CaseExpression(whens, options?.default);
 }
 
@@ -245,7 +255,7 @@ export function Case<T>(...args: (When<T> | { default: T | Expression<T> })[]): 
  * A QuerySet as a single value (uncorrelated), as Tortoise's Subquery:
  * `annotate({ newest: Subquery(Book.all().orderBy('-id').limit(1).values('title')) })`.
  */
-export class Subquery<T = unknown> extends Expression<T> {
+export class SubqueryExpression<T = unknown> extends Expression<T> {
   constructor(readonly query: { readonly state: QueryState }) {
     super();
     const shape = query.state.shape;
@@ -265,4 +275,9 @@ export class Subquery<T = unknown> extends Expression<T> {
     // The planner reads only the value conventions of the dialect.
     return { kind: 'subquery', select: planSelect(this.query.state, { values: ctx.conventions } as Dialect) };
   }
+}
+
+/** `Subquery(Book.all().orderBy('-id').limit(1).values('title'))`: see SubqueryExpression. */
+export function Subquery<T = unknown>(query: { readonly state: QueryState }): SubqueryExpression<T> {
+  return new SubqueryExpression<T>(query);
 }
