@@ -1,0 +1,91 @@
+/**
+ * Terrapin errors → HTTP responses shaped like FastAPI's, as Tortoise's `add_exception_handlers`
+ * does: `{"detail": "..."}` for a single message, `{"detail": [{loc, msg, type}]}` for validation.
+ * Framework-neutral; fastify.ts, hono.ts and express.ts send what `errorResponse` returns.
+ */
+import { STATUS_CODES } from 'node:http';
+import { DoesNotExist, FieldError, IntegrityError, ParamsError, SchemaValidationError, ValidationError } from '../errors.js';
+
+/** One item of a 422 `detail` list: where (`['body', 'name']`), what went wrong and its kind. */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+export interface ErrorBody {
+  detail: string | ValidationIssue[];
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  /** A bug or outage rather than a bad request: log it server-side (the body says nothing about it). */
+  unexpected: boolean;
+}
+
+/** A 422 whose `detail` lists `issues` (FastAPI's `RequestValidationError` body). */
+export function validationResponse(issues: ValidationIssue[]): ErrorResponse {
+  return { status: 422, body: { detail: issues }, unexpected: false };
+}
+
+function isIssue(value: unknown): value is ValidationIssue {
+  if (typeof value !== 'object' || value === null) return false;
+  const item = value as Record<string, unknown>;
+  return Array.isArray(item.loc) && typeof item.msg === 'string' && typeof item.type === 'string';
+}
+
+/**
+ * A schema validator's error list, if `error` carries one. `modelSchema(...).parse(body)` reports
+ * `loc` inside the body (`['name']`), so it gains FastAPI's 'body' prefix; other validators' lists
+ * are taken as they are.
+ */
+function issuesOf(error: ValidationError): ValidationIssue[] | undefined {
+  const errors = (error as { errors?: unknown }).errors;
+  if (!Array.isArray(errors) || errors.length === 0 || !errors.every(isIssue)) return undefined;
+  const prefix = error instanceof SchemaValidationError ? ['body'] : [];
+  return errors.map((item) => ({ loc: [...prefix, ...item.loc], msg: item.msg, type: item.type }));
+}
+
+/** The status an HTTP-aware error asks for (http-errors, Fastify's and body-parser's errors). */
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { statusCode, status } = error as { statusCode?: unknown; status?: unknown };
+  const code = typeof statusCode === 'number' ? statusCode : status;
+  return typeof code === 'number' && Number.isInteger(code) && code >= 400 && code <= 599 ? code : undefined;
+}
+
+const INTERNAL: ErrorResponse = { status: 500, body: { detail: 'Internal Server Error' }, unexpected: true };
+
+/**
+ * The response for an error a handler raised:
+ * - DoesNotExist → 404 `{"detail": message}`
+ * - IntegrityError → 422 `{"detail": [{"loc": [], "msg": message, "type": "IntegrityError"}]}`
+ * - SchemaValidationError (`modelSchema(...).parse(body)`) → 422 with its `errors` as `detail`, loc prefixed 'body';
+ *   another ValidationError carrying an `errors` list of {loc, msg, type} → 422 with that list as it is
+ * - ValidationError / FieldError / ParamsError → 422, `loc` naming the field when the error knows it
+ * - an error carrying a 4xx `statusCode`/`status` (the framework's own) → that status, `{"detail": message}`
+ * - anything else → 500 `{"detail": "Internal Server Error"}`, flagged `unexpected` so it is logged;
+ *   the message, stack and SQL stay out of the body.
+ */
+export function errorResponse(error: unknown): ErrorResponse {
+  if (error instanceof DoesNotExist) return { status: 404, body: { detail: error.message }, unexpected: false };
+  if (error instanceof IntegrityError) {
+    return validationResponse([{ loc: [], msg: error.message, type: 'IntegrityError' }]);
+  }
+  if (error instanceof ValidationError) {
+    const issues = issuesOf(error);
+    if (issues !== undefined) return validationResponse(issues);
+    return validationResponse([{ loc: error.field === undefined ? [] : [error.field], msg: error.message, type: error.name }]);
+  }
+  if (error instanceof FieldError || error instanceof ParamsError) {
+    return validationResponse([{ loc: [], msg: error.message, type: error.name }]);
+  }
+  const status = httpStatusOf(error);
+  if (status !== undefined && status < 500) {
+    const message = error instanceof Error && error.message !== '' ? error.message : (STATUS_CODES[status] ?? 'Error');
+    return { status, body: { detail: message }, unexpected: false };
+  }
+  if (status !== undefined) return { status, body: { detail: STATUS_CODES[status] ?? 'Error' }, unexpected: true };
+  return INTERNAL;
+}
