@@ -6,6 +6,7 @@
  * ├── FieldError           unknown field, lookup or ordering
  * ├── ParamsError          bad arguments (negative limit, conflicting defaults)
  * ├── ValidationError      a value a field refuses (too long, not in the enum, validator)
+ * │   └── SchemaValidationError  an input a generated schema refuses; `errors` lists each problem
  * ├── TransactionManagementError
  * ├── NotSupportedError    the backend cannot do this
  * └── OperationalError     the database refused or failed
@@ -37,6 +38,24 @@ export class ValidationError extends TerrapinError {
     readonly value?: unknown,
   ) {
     super(message);
+  }
+}
+
+/** One problem with an input, in the shape FastAPI and Pydantic report: `loc` is the path inside the body (`['books', 0, 'title']`). */
+export interface SchemaIssue {
+  readonly loc: readonly (string | number)[];
+  readonly msg: string;
+  readonly type: string;
+}
+
+/** An input a generated schema refuses (`modelSchema(User).parse(body)`); `errors` lists every problem. */
+export class SchemaValidationError extends ValidationError {
+  constructor(
+    message: string,
+    readonly errors: readonly SchemaIssue[],
+    model?: string,
+  ) {
+    super(message, model);
   }
 }
 
