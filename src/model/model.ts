@@ -357,15 +357,26 @@ export class Model {
       return this;
     }
     // Listeners run in the write's transaction: one that throws undoes the write.
-    await runtime.inTransaction(
-      async (tx) => {
-        const updateFields = options.updateFields as readonly string[] | undefined;
-        await emit(meta, 'preSave', { sender: meta.cls, instance: this, usingDb: tx, updateFields });
-        await write(tx);
-        await emit(meta, 'postSave', { sender: meta.cls, instance: this, usingDb: tx, updateFields, created: !update });
-      },
-      { connection: target.connectionName },
-    );
+    const pkBefore = instance[meta.pk.name];
+    try {
+      await runtime.inTransaction(
+        async (tx) => {
+          const updateFields = options.updateFields as readonly string[] | undefined;
+          await emit(meta, 'preSave', { sender: meta.cls, instance: this, usingDb: tx, updateFields });
+          await write(tx);
+          await emit(meta, 'postSave', { sender: meta.cls, instance: this, usingDb: tx, updateFields, created: !update });
+        },
+        { connection: target.connectionName },
+      );
+    } catch (error) {
+      // The insert was rolled back: forget the generated key, so a retried save() inserts again
+      // instead of updating a row that does not exist.
+      if (!update) {
+        instance[SAVED] = false;
+        if (pkMissing) instance[meta.pk.name] = pkBefore;
+      }
+      throw error;
+    }
     return this;
   }
 

@@ -89,7 +89,26 @@ export function planSelect(
   const where = conditionsToExpr(state.where.filter((c) => !onAggregate(c)), joins, dialect.values);
   const having = conditionsToExpr(state.where.filter(onAggregate), joins, dialect.values);
   const annotationsByName = new Map(state.annotations.map((a) => [a.name, a]));
-  const orderBy = effectiveOrdering(state).map((o) => {
+  // An aggregate groups by every other selected column (or by groupBy's columns when given).
+  const aggregating = state.annotations.some((a) => a.aggregate) || having !== undefined;
+  const groupColumns: ValueColumn[] = aggregating ? [...(state.groupBy ?? selected.filter((c) => c.annotation?.aggregate !== true))] : [];
+  const grouped = (o: OrderSpec) => o.annotation !== undefined || groupColumns.some((c) => c.annotation === undefined && c.field === o.field && samePath(c.path, o.path));
+  let ordering = effectiveOrdering(state);
+  if (aggregating && state.ordering === undefined) {
+    // Meta.ordering on a column outside the groups is an error on PostgreSQL: keep the grouped ones.
+    ordering = ordering.filter(grouped);
+  } else if (aggregating) {
+    for (const o of ordering.filter((o) => !grouped(o))) {
+      if (state.groupBy !== undefined) {
+        throw new ParamsError(
+          `${meta.name}: cannot order by '${o.field.name}' with groupBy(): it is not grouped; add it to groupBy() or order by a grouped field or an aggregate.`,
+        );
+      }
+      // As in Django: ordering by another column groups by it too (the same on every backend).
+      groupColumns.push({ path: o.path, field: o.field });
+    }
+  }
+  const orderBy = ordering.map((o) => {
     const annotation = o.annotation === undefined ? undefined : annotationsByName.get(o.annotation.name);
     const target = annotation === undefined ? joins.column(o.path, o.field) : columnExpr({ path: [], field: o.field, annotation }, joins, dialect);
     return {
@@ -98,9 +117,6 @@ export function planSelect(
       nullable: annotation !== undefined || o.field.nullable || o.path.some((r) => r.kind !== 'fk' || r.nullable),
     };
   });
-  // An aggregate groups by every other selected column (or by groupBy's columns when given).
-  const aggregating = state.annotations.some((a) => a.aggregate) || having !== undefined;
-  const groupColumns = aggregating ? (state.groupBy ?? selected.filter((c) => c.annotation?.aggregate !== true)) : [];
   const groupBy = groupColumns.map((c) => columnExpr(c, joins, dialect));
   let limit = state.limit;
   if (limitOverride !== undefined) limit = limit === undefined ? limitOverride : Math.min(limit, limitOverride);

@@ -132,6 +132,8 @@ export class Value<T> extends Expression<T> {
   }
   toExpr(ctx: ExpressionContext): Expr {
     const v = this.value;
+    // PostgreSQL cannot infer a text parameter's type in CONCAT (variadic "any"): say it is text.
+    if (typeof v === 'string') return { kind: 'typed', expr: { kind: 'param', value: v }, type: { type: 'text' } };
     return { kind: 'param', value: typeof v === 'bigint' ? ctx.conventions.encodeBigInt(v) : typeof v === 'boolean' ? ctx.conventions.encodeBoolean(v) : v };
   }
 }

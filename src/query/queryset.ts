@@ -147,10 +147,24 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
 
   /** Aggregates over all matching rows: `await Book.all().aggregate({ total: Sum('price') })` → `{ total: … }`. */
   aggregate<const N extends Record<string, Expression>>(aggregates: N): LazyResult<AnnotationValues<M, N>> {
-    const state = this.annotate(aggregates).state;
+    if (aggregates === null || typeof aggregates !== 'object') {
+      throw new ParamsError(`${this.meta.name}: aggregate() takes an object of named aggregates, e.g. { total: Sum('price') }.`);
+    }
+    // The result is a plain object, so names may repeat field names (`{ price: Sum('price') }`),
+    // and each aggregate sees the fields and earlier annotate() names, not its siblings.
+    const scope = this.annotationMap();
     const names = Object.keys(aggregates);
-    const columns = state.annotations.filter((a) => names.includes(a.name)).map((a) => ({ path: [], field: a.field, annotation: a }));
+    const columns = Object.entries(aggregates).map(([name, expression]) => {
+      const where = `aggregate({ ${name} })`;
+      if (!(expression instanceof Expression) || !expression.aggregate) {
+        throw new ParamsError(`${this.meta.name}: ${where} takes an aggregate (Count, Sum, Avg, Min, Max or arithmetic over them).`);
+      }
+      expression.check({ meta: this.meta, where, annotations: scope });
+      const field = expression.outputField({ meta: this.meta, where, annotations: scope });
+      return { path: [], field, annotation: { name, expression, aggregate: true, scope, field } };
+    });
     const shape: Shape = { mode: 'values', columns, keys: names };
+    const state: QueryState = { ...this.state, annotations: [...this.state.annotations, ...columns.map((c) => c.annotation)] };
     const query = new QuerySet<M, Record<string, unknown>[]>({ ...state, shape, ordering: [], groupBy: [], single: undefined });
     return new LazyResult(async () => ((await query.execute())[0] ?? {}) as AnnotationValues<M, N>);
   }

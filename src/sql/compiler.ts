@@ -22,6 +22,7 @@ import type {
   TransactionNode,
   UpdateNode,
 } from './ast.js';
+import { ParamsError } from '../errors.js';
 
 /** The SQL text of one statement and its bound parameters, in placeholder order. */
 export interface CompiledQuery {
@@ -211,10 +212,10 @@ export abstract class SqlCompiler {
   protected raw(sql: string, values: readonly unknown[], params: unknown[]): string {
     let index = 0;
     const text = sql.replace(/\?/g, () => {
-      if (index >= values.length) throw new TypeError(`raw SQL has more ? placeholders than parameters (${values.length})`);
+      if (index >= values.length) throw new ParamsError(`Raw SQL has more ? placeholders than parameters (${values.length}); pass one value per ?.`);
       return this.param(values[index++], params);
     });
-    if (index !== values.length) throw new TypeError(`raw SQL has ${index} ? placeholders but ${values.length} parameters`);
+    if (index !== values.length) throw new ParamsError(`Raw SQL has ${index} ? placeholders but ${values.length} parameters; pass one value per ?.`);
     return text;
   }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mariadbDialect, mysqlDialect, mysqlDialectFor } from '../../src/dialects/mysql/index.js';
 import type { ColumnType, Statement } from '../../src/sql/ast.js';
+import { NotSupportedError } from '../../src/errors.js';
 import {
   ALL_COLUMN_TYPES,
   ALL_DATE_PARTS,
@@ -200,11 +201,18 @@ describe('mysql compiler: order, limit, offset, lock, count', () => {
     expect(usersSelect({ lock: lock() }), `${SELECT} FOR UPDATE`);
     expect(usersSelect({ lock: lock({ nowait: true }) }), `${SELECT} FOR UPDATE NOWAIT`);
     expect(usersSelect({ lock: lock({ skipLocked: true }) }), `${SELECT} FOR UPDATE SKIP LOCKED`);
-    expect(
+    // MySQL 8 has FOR UPDATE OF; MariaDB has not, and says so before any SQL is sent.
+    expectSql(
+      mysqlDialect.compiler,
       usersSelect({ lock: lock({ of: ['users'], skipLocked: true }), limit: 1 }),
       `${SELECT} LIMIT ? FOR UPDATE OF \`users\` SKIP LOCKED`,
       [1],
     );
+    assert.throws(() => compiler.compile(usersSelect({ lock: lock({ of: ['users'] }) })), (error: unknown) => {
+      assert.ok(error instanceof NotSupportedError);
+      assert.match((error as Error).message, /^MariaDB has no SELECT … FOR UPDATE OF/);
+      return true;
+    });
   });
 
   it('wraps a select in COUNT(*)', () => {

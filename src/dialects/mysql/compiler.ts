@@ -3,6 +3,7 @@ import type {
   ColumnType,
   CreateTableNode,
   DatePartNode,
+  Expr,
   ExplainNode,
   FuncNode,
   InsertNode,
@@ -39,6 +40,16 @@ export class MysqlCompiler extends SqlCompiler {
 
   quoteIdent(name: string): string {
     return quoteWith('`', name);
+  }
+
+  /** AVG of integers or decimals is a DECIMAL rounded to 4 more places here; average doubles, as the others do. */
+  override expr(node: Expr, params: unknown[]): string {
+    if (node.kind !== 'aggregate' || node.fn !== 'AVG') return super.expr(node, params);
+    // The filter comes first in the SQL text, so its parameters are bound first.
+    const filter = node.filter === undefined ? undefined : this.expr(node.filter, params);
+    const value = `CAST(${this.expr(node.expr, params)} AS DOUBLE)`;
+    const inner = filter === undefined ? value : `CASE WHEN ${filter} THEN ${value} END`;
+    return `AVG(${node.distinct ? 'DISTINCT ' : ''}${inner})`;
   }
 
   placeholder(): string {

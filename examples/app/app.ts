@@ -1,0 +1,31 @@
+/**
+ * The example API as a Fastify app: the seed's FastAPI service in TypeScript. Tests build it with
+ * `buildApp(dbUrl)`; main.ts serves it.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerTerrapin } from '../../src/integrations/fastify.js';
+import { models } from './models.js';
+import { libraryRoutes } from './routes/library.js';
+import { userRoutes } from './routes/users.js';
+
+export interface AppOptions {
+  dbUrl: string;
+  /** One line per request on stdout (default true). */
+  logRequests?: boolean;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  await registerTerrapin(app, { dbUrl: options.dbUrl, modules: { models } }, {
+    generateSchemas: true,
+    openapi: { title: 'Terrapin example API', version: '1.0.0', description: "The seed's users API, plus a small library." },
+  });
+  if (options.logRequests !== false) {
+    app.addHook('onResponse', async (request, reply) => {
+      console.log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+    });
+  }
+  await app.register(userRoutes);
+  await app.register(libraryRoutes);
+  return app;
+}
