@@ -1,5 +1,5 @@
 /** Request and response schemas, generated from the models (Tortoise's pydantic_model_creator). */
-import { modelSchema } from '../../src/index.js';
+import { modelSchema, querysetSchema } from '../../src/index.js';
 import { Author, Book, Tag, User } from './models.js';
 
 /** POST /users: `{ name }` — no id, no createdAt. */
@@ -13,11 +13,14 @@ export const AuthorIn = modelSchema(Author, { excludeReadonly: true });
 /** An author with their books and each book's tags. */
 export const AuthorOut = modelSchema(Author, { name: 'AuthorOut', exclude: ['books__author'], maxDepth: 2 });
 export const AuthorSummary = modelSchema(Author, { name: 'AuthorSummary', exclude: ['books'] });
+export const AuthorList = querysetSchema(Author, { name: 'AuthorSummary', exclude: ['books'] });
 
 export const TagIn = modelSchema(Tag, { excludeReadonly: true });
 export const TagOut = modelSchema(Tag, { name: 'TagOut', exclude: ['books'] });
+export const TagList = querysetSchema(Tag, { name: 'TagOut', exclude: ['books'] });
 
 /** POST /books: `{ title, published?, authorId }` (tags are added by id, see the route). */
 export const BookIn = modelSchema(Book, { excludeReadonly: true });
 /** A book with its author (without the author's books) and tags. */
 export const BookOut = modelSchema(Book, { name: 'BookOut', exclude: ['author__books', 'tags__books'] });
+export const BookList = querysetSchema(Book, { name: 'BookOut', exclude: ['author__books', 'tags__books'] });

@@ -20,6 +20,7 @@ import { ConfigurationError } from '../errors.js';
 import { Terrapin, type InitOptions } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import { ajvIssues, requestPart, type AjvErrorLike } from './ajv-issues.js';
+import { installValidators } from './fastify-validator.js';
 import { errorResponse, validationResponse, type ErrorResponse } from './error-response.js';
 import { registerOpenApi, type OpenApiOptions } from './fastify-openapi.js';
 import { RequestTransaction } from './request-transaction.js';
@@ -48,6 +49,11 @@ export interface RegisterOptions {
   terrapin?: Terrapin;
   /** Serve an OpenAPI 3 document at /openapi.json and Swagger UI at /docs. */
   openapi?: OpenApiOptions;
+  /**
+   * Validate JSON bodies without type coercion (`{"name": 5}` is a 422, as in FastAPI), while query,
+   * path and header values are still converted. Default true; false keeps Fastify's own validator.
+   */
+  strictBodies?: boolean;
 }
 
 /** The plugin's options: how to init (as `Terrapin.init`) plus `RegisterOptions`. */
@@ -142,6 +148,7 @@ function prepare(app: FastifyInstance, options: RegisterOptions): void {
     );
   });
   if (options.addExceptionHandlers ?? true) app.setErrorHandler(sendError);
+  if (options.strictBodies ?? true) installValidators(app);
 }
 
 async function plugin(app: FastifyInstance, options: TerrapinPluginOptions): Promise<void> {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ParamsError, type SchemaInput } from '../../../src/index.js';
 import { Author, Book, Tag } from '../models.js';
-import { AuthorIn, AuthorOut, AuthorSummary, BookIn, BookOut, TagIn, TagOut } from '../schemas.js';
+import { AuthorIn, AuthorList, AuthorOut, AuthorSummary, BookIn, BookList, BookOut, TagIn, TagList, TagOut } from '../schemas.js';
 
 const idParams = {
   type: 'object',
@@ -10,10 +10,11 @@ const idParams = {
   properties: { id: { type: 'integer', minimum: 1 } },
 } as const;
 
-const bookBody = {
-  ...BookIn.jsonSchema(),
-  properties: { ...(BookIn.jsonSchema().properties as object), tagIds: { type: 'array', items: { type: 'integer' }, maxItems: 50 } },
-};
+/** The book input plus the ids of its tags (schemas are built after Terrapin.init: inside the plugin). */
+function bookBody(): object {
+  const schema = BookIn.jsonSchema();
+  return { ...schema, properties: { ...(schema.properties as object), tagIds: { type: 'array', items: { type: 'integer' }, maxItems: 50 } } };
+}
 
 export async function libraryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: SchemaInput<typeof AuthorIn> }>(
@@ -22,9 +23,7 @@ export async function libraryRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => reply.code(201).send(await AuthorSummary.fromOrm(await Author.create(AuthorIn.parse(request.body)))),
   );
 
-  app.get('/authors', { schema: { tags: ['library'], response: { 200: { type: 'array', items: AuthorSummary.jsonSchema() } } } }, async () =>
-    AuthorSummary.fromQueryset(Author.all()),
-  );
+  app.get('/authors', { schema: { tags: ['library'], response: { 200: AuthorList.jsonSchema() } } }, async () => AuthorList.fromQueryset(Author.all()));
 
   app.get<{ Params: { id: number } }>(
     '/authors/:id',
@@ -38,13 +37,11 @@ export async function libraryRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => reply.code(201).send(await TagOut.fromOrm(await Tag.create(TagIn.parse(request.body)))),
   );
 
-  app.get('/tags', { schema: { tags: ['library'], response: { 200: { type: 'array', items: TagOut.jsonSchema() } } } }, async () =>
-    TagOut.fromQueryset(Tag.all()),
-  );
+  app.get('/tags', { schema: { tags: ['library'], response: { 200: TagList.jsonSchema() } } }, async () => TagList.fromQueryset(Tag.all()));
 
   app.post<{ Body: SchemaInput<typeof BookIn> & { tagIds?: number[] } }>(
     '/books',
-    { schema: { tags: ['library'], summary: 'Create a book with tags', body: bookBody, response: { 201: BookOut.jsonSchema() } }, config: { transaction: true } },
+    { schema: { tags: ['library'], summary: 'Create a book with tags', body: bookBody(), response: { 201: BookOut.jsonSchema() } }, config: { transaction: true } },
     async (request, reply) => {
       const { tagIds = [], ...fields } = request.body;
       const book = await Book.create(BookIn.parse(fields));
@@ -64,12 +61,12 @@ export async function libraryRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['library'],
         querystring: { type: 'object', properties: { tag: { type: 'string', maxLength: 30 } } },
-        response: { 200: { type: 'array', items: BookOut.jsonSchema() } },
+        response: { 200: BookList.jsonSchema() },
       },
     },
     async (request) => {
       const { tag } = request.query;
-      return BookOut.fromQueryset(tag === undefined ? Book.all() : Book.filter({ tags__name: tag }).distinct());
+      return BookList.fromQueryset(tag === undefined ? Book.all() : Book.filter({ tags__name: tag }).distinct());
     },
   );
 }
