@@ -65,6 +65,17 @@ export function workloads(raw: RawDriver, n: WorkloadSizes): Case[] {
       },
     },
     {
+      // The pool's concurrency: 50 gets in flight at a time (a pool of 10 on PostgreSQL and MySQL).
+      name: 'get by pk, 50 in flight',
+      ops: n.gets,
+      orm: async () => {
+        for (let i = 0; i < n.gets; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => BenchItem.get({ id: id(i + j) })));
+      },
+      raw: async () => {
+        for (let i = 0; i < n.gets; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => raw.getById(id(i + j))));
+      },
+    },
+    {
       name: 'filter 10 rows (objects)',
       ops: n.smallQueries,
       orm: async () => {
