@@ -12,6 +12,7 @@ import { Prefetch, prefetchSpecs, runPrefetch } from './prefetch.js';
 import { emit, hasListeners, registerListener, type Listener, type SignalName } from './signals.js';
 import { describeModel, type ModelDescription } from './describe.js';
 import { fullHydrator } from './hydrate.js';
+import { column, emptySelect } from '../sql/ast.js';
 import type { Target } from '../execution/target.js';
 
 /** A model class, as static methods see `this`. */
@@ -188,17 +189,8 @@ export class Model {
     const target = meta.bound().runtime.target(meta, options.usingDb, 'read');
     const source = '_raw';
     const compiled = target.dialect.compiler.compile({
-      kind: 'select',
-      from: { name: source, alias: undefined },
-      joins: [],
-      columns: meta.fields.map((f) => ({ expr: { kind: 'column', table: source, name: f.column }, alias: undefined })),
-      distinct: false,
-      where: undefined,
-      groupBy: [],
-      orderBy: [],
-      limit: undefined,
-      offset: undefined,
-      lock: undefined,
+      ...emptySelect({ name: source, alias: undefined }),
+      columns: meta.fields.map((f) => ({ expr: column(source, f.column), alias: undefined })),
       rawSource: { sql, params },
     });
     const rows = await target.rows(compiled.sql, compiled.params, meta.hasBigInt ? { bigint: true } : undefined);
