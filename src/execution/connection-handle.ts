@@ -4,20 +4,22 @@ import type { DedicatedConnection, DriverPool, RowsOptions, WriteResult } from '
 import type { Target } from './target.js';
 import type { QueryLog } from './query-log.js';
 import { OperationalError } from '../errors.js';
+import { SlotGate } from './slot-gate.js';
 
 /** One named connection: its settings, dialect and (lazily created) pool. */
 export class ConnectionHandle implements Target {
   private poolInstance: DriverPool | undefined;
   /** Connections taken out for transactions and not yet given back. */
-  private held = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly gate: SlotGate;
 
   constructor(
     readonly connectionName: string,
     readonly settings: ConnectionSettings,
     public dialect: Dialect,
     readonly log: QueryLog,
-  ) {}
+  ) {
+    this.gate = new SlotGate(settings.pool.max, settings.pool.acquireTimeout * 1000, () => this.exhausted());
+  }
 
   get pool(): DriverPool {
     return (this.poolInstance ??= this.dialect.createPool(this.settings, this.connectionName));
@@ -28,22 +30,15 @@ export class ConnectionHandle implements Target {
   }
 
   rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
-    if (this.held >= this.settings.pool.max) return this.afterWait(() => this.rows(sql, params, options));
+    if (this.gate.full) return this.gate.whenFree().then(() => this.rows(sql, params, options));
     if (this.log.active) return this.log.run(this.connectionName, sql, params, () => this.pool.rows(sql, params, options));
     return this.pool.rows(sql, params, options);
   }
 
   write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
-    if (this.held >= this.settings.pool.max) return this.afterWait(() => this.write(sql, params));
+    if (this.gate.full) return this.gate.whenFree().then(() => this.write(sql, params));
     if (this.log.active) return this.log.run(this.connectionName, sql, params, () => this.pool.write(sql, params));
     return this.pool.write(sql, params);
-  }
-
-  /** Waits (within one acquire timeout in all) until a connection is free, then runs `work`. */
-  private async afterWait<T>(work: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.settings.pool.acquireTimeout * 1000;
-    while (this.held >= this.settings.pool.max) await this.whenFree(deadline);
-    return work();
   }
 
   private exhausted(): OperationalError {
@@ -53,32 +48,14 @@ export class ConnectionHandle implements Target {
     );
   }
 
-  /** Resolves when a held connection is given back; rejects once `deadline` (ms since epoch) passes. */
-  private whenFree(deadline = Date.now() + this.settings.pool.acquireTimeout * 1000): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        const index = this.waiting.indexOf(wake);
-        if (index !== -1) this.waiting.splice(index, 1);
-        reject(this.exhausted());
-      }, Math.max(0, deadline - Date.now()));
-      this.waiting.push(wake);
-    });
-  }
-
   /** A connection of its own, for a transaction; OperationalError when none comes free in time. */
   async acquire(): Promise<DedicatedConnection> {
-    const deadline = Date.now() + this.settings.pool.acquireTimeout * 1000;
-    while (this.held >= this.settings.pool.max) await this.whenFree(deadline);
-    this.held++;
+    await this.gate.take();
     let connection: DedicatedConnection;
     try {
       connection = await this.acquireWithin(this.pool.acquire());
     } catch (error) {
-      this.giveBack();
+      this.gate.release();
       throw error;
     }
     let released = false;
@@ -89,7 +66,7 @@ export class ConnectionHandle implements Target {
         if (released) return;
         released = true;
         connection.release();
-        this.giveBack();
+        this.gate.release();
       },
     };
   }
@@ -114,12 +91,6 @@ export class ConnectionHandle implements Target {
         },
       );
     });
-  }
-
-  /** Every waiter re-checks: a woken query takes no slot, so waking only one could strand a transaction. */
-  private giveBack(): void {
-    this.held--;
-    for (const wake of this.waiting.splice(0)) wake();
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,8 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionHandle } from '../execution/connection-handle.js';
 import type { IsolationLevel, TransactionNode } from '../sql/ast.js';
 import { ParamsError, TransactionManagementError } from '../errors.js';
-import { TransactionClient } from './transaction-client.js';
+import { TransactionClient, TransactionSession, type Statement } from './transaction-client.js';
+import type { Dialect } from '../dialects/dialect.js';
 
 /** Current transactions by connection name; immutable so concurrent branches never share edits. */
 export type TransactionStore = ReadonlyMap<string, TransactionClient>;
@@ -29,11 +30,13 @@ export interface TransactionOptions {
 
 const ISOLATION_LEVELS: readonly IsolationLevel[] = ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'];
 
-/** BEGIN (and the isolation level, where the backend sets it apart). */
-async function begin(client: TransactionClient, isolation: IsolationLevel | undefined): Promise<void> {
-  const how = client.dialect.capabilities.isolation;
-  if (isolation !== undefined && how === 'separate') await exec(client, control('setIsolation', undefined, isolation));
-  await exec(client, control('begin', undefined, how === 'begin' ? isolation : undefined));
+/** BEGIN (and the isolation level, where the backend sets it apart), to send with the first statement. */
+function beginStatements(dialect: Dialect, isolation: IsolationLevel | undefined): Statement[] {
+  const how = dialect.capabilities.isolation;
+  const nodes: TransactionNode[] = [];
+  if (isolation !== undefined && how === 'separate') nodes.push(control('setIsolation', undefined, isolation));
+  nodes.push(control('begin', undefined, how === 'begin' ? isolation : undefined));
+  return nodes.map((node) => dialect.compiler.compile(node));
 }
 
 async function exec(client: TransactionClient, node: TransactionNode): Promise<void> {
@@ -68,18 +71,21 @@ export async function runInTransaction<T>(
   }
 
   const connection = await handle.acquire();
-  const client = new TransactionClient(handle.connectionName, handle.dialect, connection, 0, handle.log);
+  const session = new TransactionSession(beginStatements(handle.dialect, isolation));
+  const client = new TransactionClient(handle.connectionName, handle.dialect, connection, 0, handle.log, session);
   const next = new Map(store ?? []);
   next.set(handle.connectionName, client);
   try {
-    await begin(client, isolation);
     const result = await storage.run(next, () => settle(fn(client)));
-    await exec(client, control('commit'));
+    // A transaction that ran no statement never sent BEGIN, so there is nothing to end.
+    if (session.started) await exec(client, control('commit'));
     return result;
   } catch (error) {
-    await exec(client, control('rollback')).catch(() => {
-      // The connection may be broken; the original error is the one worth reporting.
-    });
+    if (session.started) {
+      await exec(client, control('rollback')).catch(() => {
+        // The connection may be broken; the original error is the one worth reporting.
+      });
+    }
     throw error;
   } finally {
     client.end();

@@ -4,6 +4,27 @@ import type { DedicatedConnection, RowsOptions, WriteResult } from '../execution
 import type { Target } from '../execution/target.js';
 import type { QueryLog } from '../execution/query-log.js';
 
+/** A statement to send. */
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/**
+ * One physical transaction, shared by its client and the savepoint clients inside it. BEGIN waits
+ * in `prelude` and goes out together with the first statement: drivers that pipeline (postgres.js)
+ * send both at once, saving a round trip, and a transaction that runs no statement sends nothing.
+ */
+export class TransactionSession {
+  prelude: readonly Statement[] | undefined;
+  /** BEGIN was sent: the transaction must end with COMMIT or ROLLBACK. */
+  started = false;
+
+  constructor(prelude: readonly Statement[]) {
+    this.prelude = prelude;
+  }
+}
+
 /**
  * The connection of one transaction (or savepoint). `inTransaction` hands it to its callback;
  * it can be passed as `usingDb`, and it refuses work once its transaction has ended.
@@ -18,6 +39,7 @@ export class TransactionClient implements Target {
     /** 0 for the outer transaction, 1+ for savepoints inside it. */
     readonly depth: number,
     private readonly log: QueryLog,
+    readonly session: TransactionSession,
   ) {}
 
   get isActive(): boolean {
@@ -37,19 +59,41 @@ export class TransactionClient implements Target {
   }
 
   rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
-    this.check(sql);
-    if (this.log.active) return this.log.run(this.connectionName, sql, params, () => this.connection.rows(sql, params, options));
-    return this.connection.rows(sql, params, options);
+    return this.send(sql, params, () => this.connection.rows(sql, params, options));
   }
 
   write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
+    return this.send(sql, params, () => this.connection.write(sql, params));
+  }
+
+  private send<T>(sql: string, params: readonly unknown[], run: () => Promise<T>): Promise<T> {
     this.check(sql);
-    if (this.log.active) return this.log.run(this.connectionName, sql, params, () => this.connection.write(sql, params));
-    return this.connection.write(sql, params);
+    const prelude = this.session.prelude;
+    if (prelude === undefined) return this.logged(sql, params, run);
+    this.session.prelude = undefined;
+    this.session.started = true;
+    return this.afterPrelude(prelude, () => this.logged(sql, params, run));
+  }
+
+  /** Issues BEGIN (and friends) without waiting, then the statement; BEGIN's error wins if both fail. */
+  private async afterPrelude<T>(prelude: readonly Statement[], run: () => Promise<T>): Promise<T> {
+    const sent = prelude.map((q) => this.logged(q.sql, q.params, () => this.connection.write(q.sql, q.params)));
+    const main = run();
+    try {
+      await Promise.all(sent);
+    } catch (error) {
+      main.catch(() => {});
+      throw error;
+    }
+    return main;
+  }
+
+  private logged<T>(sql: string, params: readonly unknown[], run: () => Promise<T>): Promise<T> {
+    return this.log.active ? this.log.run(this.connectionName, sql, params, run) : run();
   }
 
   /** Same connection, one savepoint deeper. */
   nested(): TransactionClient {
-    return new TransactionClient(this.connectionName, this.dialect, this.connection, this.depth + 1, this.log);
+    return new TransactionClient(this.connectionName, this.dialect, this.connection, this.depth + 1, this.log, this.session);
   }
 }

@@ -74,7 +74,7 @@ async function attempts<T>(fn: () => Promise<T>): Promise<(T | 'failed')[]> {
       return outcomes;
     } catch (error) {
       assert.ok(error instanceof OperationalError, String(error));
-      assert.match(error.message, /^(PostgreSQL: (terminating connection due to administrator command|write CONNECTION_CLOSED .*)|MySQL: Connection lost: The server closed the connection\.)$/);
+      assert.match(error.message, /^(PostgreSQL: (terminating connection due to administrator command|write CONNECTION_CLOSED .*|read ECONNRESET)|MySQL: Connection lost: The server closed the connection\.)$/);
       outcomes.push('failed');
     }
   }
@@ -196,7 +196,7 @@ forEachBackend('pools', [{ Item }], (ctx) => {
           // postgres.js reports either the server's FATAL message or the socket closing, whichever it reads first.
           assert.match(
             (error as Error).message,
-            /^PostgreSQL: (terminating connection due to administrator command|write CONNECTION_CLOSED 127\.0\.0\.1:5432)$/,
+            /^PostgreSQL: (terminating connection due to administrator command|write CONNECTION_CLOSED 127\.0\.0\.1:5432|read ECONNRESET)$/,
           );
         } else {
           assert.equal((error as Error).message, 'MySQL: Connection lost: The server closed the connection.');

@@ -1,0 +1,71 @@
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Counts the pool connections transactions hold. A transaction that finds them all held queues
+ * for one (first come, first served: a freed connection is handed to the next in line, so no
+ * herd wakes up for it); a plain query that finds them all held waits until one is free. Both
+ * give up after the timeout.
+ */
+export class SlotGate {
+  private used = 0;
+  private readonly takers: Waiter[] = [];
+  private readonly watchers: Waiter[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly timeoutMs: number,
+    private readonly timeoutError: () => Error,
+  ) {}
+
+  get full(): boolean {
+    return this.used >= this.size;
+  }
+
+  private wait(queue: Waiter[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const index = queue.indexOf(waiter);
+          if (index !== -1) queue.splice(index, 1);
+          reject(this.timeoutError());
+        }, this.timeoutMs),
+      };
+      queue.push(waiter);
+    });
+  }
+
+  /** Resolves when a slot is ours. */
+  take(): Promise<void> {
+    if (this.used < this.size) {
+      this.used++;
+      return Promise.resolve();
+    }
+    return this.wait(this.takers);
+  }
+
+  /** Resolves when a slot is free (taking none). */
+  whenFree(): Promise<void> {
+    return this.full ? this.wait(this.watchers) : Promise.resolve();
+  }
+
+  /** Gives a slot back: to the next transaction in line, or to everyone waiting to run a query. */
+  release(): void {
+    const next = this.takers.shift();
+    if (next !== undefined) {
+      clearTimeout(next.timer);
+      next.resolve();
+      return;
+    }
+    this.used--;
+    for (const watcher of this.watchers.splice(0)) {
+      clearTimeout(watcher.timer);
+      watcher.resolve();
+    }
+  }
+}
