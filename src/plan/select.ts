@@ -1,8 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js';
 import { ParamsError } from '../errors.js';
 import type { Field } from '../fields/base.js';
-import type { OrderSpec } from '../model/meta.js';
-import type { QueryState, ValueColumn } from '../query/state.js';
+import type { ModelMeta, OrderSpec } from '../model/meta.js';
+import type { Annotation, QueryState, ValueColumn } from '../query/state.js';
 import { emptySelect, type Expr, type SelectColumn, type SelectNode } from '../sql/ast.js';
 import { conditionsToExpr, onAggregate } from './conditions.js';
 import { JoinContext } from './joins.js';
@@ -13,10 +13,39 @@ import { JoinContext } from './joins.js';
  */
 export function selectedColumns(state: QueryState): readonly ValueColumn[] {
   if (state.shape.mode !== 'objects') return state.shape.columns;
+  if (isPlainObjectQuery(state)) return ownColumns(state.meta);
   const own: ValueColumn[] = (state.only ?? state.meta.fields).map((field) => ({ path: [], field }));
   const related = state.selectRelated.flatMap((path) => path[path.length - 1]!.target.fields.map((field) => ({ path, field })));
   const annotations = state.annotations.map((annotation) => ({ path: [], field: annotation.field, annotation }));
   return [...own, ...related, ...annotations];
+}
+
+/** Whole instances of the model and nothing else: the common case, planned from cached pieces. */
+function isPlainObjectQuery(state: QueryState): boolean {
+  return state.only === undefined && state.selectRelated.length === 0 && state.annotations.length === 0;
+}
+
+const NO_ANNOTATIONS: ReadonlyMap<string, Annotation> = new Map();
+const NO_EXPRS: readonly Expr[] = [];
+
+// Per-model pieces of the common query, built once (DESIGN: hot paths read tables prepared ahead).
+const ownColumnCache = new WeakMap<ModelMeta, readonly ValueColumn[]>();
+const selectColumnCache = new WeakMap<ModelMeta, readonly SelectColumn[]>();
+
+function ownColumns(meta: ModelMeta): readonly ValueColumn[] {
+  let columns = ownColumnCache.get(meta);
+  if (columns === undefined) ownColumnCache.set(meta, (columns = meta.fields.map((field) => ({ path: [], field }))));
+  return columns;
+}
+
+/** The model's own columns as select-list nodes (the same array each time, so compilers can memo its text). */
+function ownSelectColumns(meta: ModelMeta): readonly SelectColumn[] {
+  let columns = selectColumnCache.get(meta);
+  if (columns === undefined) {
+    columns = meta.fields.map((field) => ({ expr: { kind: 'column', table: meta.table, name: field.column }, alias: undefined }));
+    selectColumnCache.set(meta, columns);
+  }
+  return columns;
 }
 
 /** GROUP BY applies: an aggregate annotation, a filter on one, or an explicit groupBy(). */
@@ -81,16 +110,21 @@ export function planSelect(
 ): SelectNode {
   const { meta } = state;
   const joins = new JoinContext(meta, meta.table);
-  const selected = [...selectedColumns(state), ...extraColumns];
-  const columns: SelectColumn[] = selected.map((c) => ({
-    expr: columnExpr(c, joins, dialect),
-    alias: c.annotation === undefined ? undefined : c.annotation.name,
-  }));
-  const where = conditionsToExpr(state.where.filter((c) => !onAggregate(c)), joins, dialect.values);
-  const having = conditionsToExpr(state.where.filter(onAggregate), joins, dialect.values);
-  const annotationsByName = new Map(state.annotations.map((a) => [a.name, a]));
+  const plain = state.shape.mode === 'objects' && isPlainObjectQuery(state) && extraColumns.length === 0;
+  const selected = plain ? ownColumns(meta) : [...selectedColumns(state), ...extraColumns];
+  const columns: readonly SelectColumn[] = plain
+    ? ownSelectColumns(meta)
+    : selected.map((c) => ({
+        expr: columnExpr(c, joins, dialect),
+        alias: c.annotation === undefined ? undefined : c.annotation.name,
+      }));
+  const onAggregates = state.annotations.length > 0 && state.where.some(onAggregate);
+  const where = conditionsToExpr(onAggregates ? state.where.filter((c) => !onAggregate(c)) : state.where, joins, dialect.values);
+  const having = onAggregates ? conditionsToExpr(state.where.filter(onAggregate), joins, dialect.values) : undefined;
+  const annotationsByName: ReadonlyMap<string, Annotation> =
+    state.annotations.length === 0 ? NO_ANNOTATIONS : new Map(state.annotations.map((a) => [a.name, a]));
   // An aggregate groups by every other selected column (or by groupBy's columns when given).
-  const aggregating = state.annotations.some((a) => a.aggregate) || having !== undefined;
+  const aggregating = having !== undefined || (state.annotations.length > 0 && state.annotations.some((a) => a.aggregate));
   const groupColumns: ValueColumn[] = aggregating ? [...(state.groupBy ?? selected.filter((c) => c.annotation?.aggregate !== true))] : [];
   const grouped = (o: OrderSpec) => o.annotation !== undefined || groupColumns.some((c) => c.annotation === undefined && c.field === o.field && samePath(c.path, o.path));
   let ordering = effectiveOrdering(state);
@@ -117,7 +151,7 @@ export function planSelect(
       nullable: annotation !== undefined || o.field.nullable || o.path.some((r) => r.kind !== 'fk' || r.nullable),
     };
   });
-  const groupBy = groupColumns.map((c) => columnExpr(c, joins, dialect));
+  const groupBy = groupColumns.length === 0 ? NO_EXPRS : groupColumns.map((c) => columnExpr(c, joins, dialect));
   let limit = state.limit;
   if (limitOverride !== undefined) limit = limit === undefined ? limitOverride : Math.min(limit, limitOverride);
   return {

@@ -426,7 +426,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   private readsBigInt(): boolean {
-    const { shape, meta } = this.state;
+    const { shape, meta, selectRelated, annotations } = this.state;
+    if (shape.mode === 'objects' && selectRelated.length === 0 && annotations.length === 0) return meta.hasBigInt;
     return selectedFields(this.state).some((f) => f.kind === 'bigint') || (shape.mode === 'objects' && meta.hasBigInt);
   }
 

@@ -16,6 +16,7 @@ import type {
   LikeNode,
   LockOptions,
   OrderItem,
+  SelectColumn,
   SelectNode,
   Statement,
   TableRef,
@@ -237,14 +238,12 @@ export abstract class SqlCompiler {
     return `EXTRACT(${node.part.toUpperCase()} FROM ${this.expr(node.expr, params)})`;
   }
 
+  /** Rendered select lists of plain columns, by list: the planner reuses one list per model. */
+  private readonly columnLists = new WeakMap<readonly SelectColumn[], string>();
+
   protected select(node: SelectNode, params: unknown[]): string {
     let sql = node.distinct ? 'SELECT DISTINCT ' : 'SELECT ';
-    sql += node.columns
-      .map((col) => {
-        const expr = this.expr(col.expr, params);
-        return col.alias === undefined ? expr : `${expr} AS ${this.quoteIdent(col.alias)}`;
-      })
-      .join(', ');
+    sql += this.columnList(node.columns, params);
     sql +=
       node.rawSource === undefined
         ? ` FROM ${this.table(node.from)}`
@@ -261,6 +260,20 @@ export abstract class SqlCompiler {
     sql += this.limitOffset(node.limit, node.offset, params);
     if (node.lock !== undefined) sql += this.lock(node.lock);
     return sql;
+  }
+
+  private columnList(columns: readonly SelectColumn[], params: unknown[]): string {
+    const cached = this.columnLists.get(columns);
+    if (cached !== undefined) return cached;
+    const text = columns
+      .map((col) => {
+        const expr = this.expr(col.expr, params);
+        return col.alias === undefined ? expr : `${expr} AS ${this.quoteIdent(col.alias)}`;
+      })
+      .join(', ');
+    // Only lists without parameters can be reused as text.
+    if (columns.every((col) => col.expr.kind === 'column')) this.columnLists.set(columns, text);
+    return text;
   }
 
   protected orderItem(item: OrderItem, params: unknown[]): string {
