@@ -171,7 +171,12 @@ export class Model {
   static async create<M extends Model>(this: ModelClass<M>, data: CreateInput<M>, options: DbOptions = {}): Promise<M> {
     const meta = metaOf(this);
     const instance = buildInstance(meta, data as Record<string, unknown>);
-    await (instance as unknown as Model).save({ forceCreate: true, ...(options.usingDb === undefined ? {} : { usingDb: options.usingDb }) });
+    if (hasListeners(meta, ['preSave', 'postSave'])) {
+      // Through save(), which runs the listeners in the insert's transaction.
+      await (instance as unknown as Model).save({ forceCreate: true, ...(options.usingDb === undefined ? {} : { usingDb: options.usingDb }) });
+    } else {
+      await insertInstance(meta.bound().runtime.target(meta, options.usingDb, 'write'), meta, instance);
+    }
     return instance as unknown as M;
   }
 

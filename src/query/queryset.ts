@@ -330,11 +330,16 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     return new LazyResult(async () => {
       const target = this.target('write');
       const conventions = target.dialect.values;
-      const joins = new JoinContext(this.meta, undefined);
       const values: [Field, Expr][] = set.map(([field, value]) => [
         field,
         value instanceof Expression
-          ? expressionToExpr(value, { meta: this.meta, joins, conventions, annotations: new Map(), where: `update({ ${field.name} })` })
+          ? expressionToExpr(value, {
+              meta: this.meta,
+              joins: new JoinContext(this.meta, undefined),
+              conventions,
+              annotations: new Map(),
+              where: `update({ ${field.name} })`,
+            })
           : param(field.canonicalEncoder(conventions)(value)),
       ]);
       const { sql, params } = target.dialect.compiler.compile(planUpdate(this.state, target.dialect, values));
