@@ -220,6 +220,26 @@ forEachBackend('pools', [{ Item }], (ctx) => {
     });
   }
 
+  if (ctx.backend === 'postgres') {
+    it('PostgreSQL: a connection killed while its transaction is idle fails the next statement cleanly; nothing commits', async () => {
+      await assert.rejects(
+        inTransaction(async () => {
+          await Item.create({ name: 'idle' });
+          await killConnections(ctx);
+          await sleep(200);
+          await Item.create({ name: 'idle-2' });
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof OperationalError, String(error));
+          assert.match((error as Error).message, /^PostgreSQL: the connection was lost \(.+\), so this statement did not run\.$/);
+          return true;
+        },
+      );
+      const outcomes = await attempts(() => Item.all().count());
+      assert.equal(outcomes.at(-1), 0, 'nothing was committed, and the pool works again');
+    });
+  }
+
   if (ctx.backend === 'mysql') {
     it('MariaDB: a connection killed between two statements of a transaction fails the next one; nothing commits', async () => {
       await assert.rejects(

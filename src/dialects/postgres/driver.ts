@@ -10,17 +10,25 @@ type Params = postgres.ParameterOrJSON<never>[];
 /** Keep DATE and TIME as the server's text so they round-trip without a timezone shift. */
 const textual = (oid: number) => ({ to: oid, from: [oid], serialize: (x: unknown) => String(x), parse: (x: string) => x });
 
-async function runRows(sql: Sql, text: string, params: readonly unknown[]): Promise<unknown[][]> {
+/** postgres.js's (undocumented) per-query hook that receives the connection a query runs on. */
+type QueryOptions = { prepare: true; onexecute?: (connection: PgConnection) => void };
+interface PgConnection {
+  onclose: ((error: Error) => void) | null;
+}
+
+const PREPARED: QueryOptions = { prepare: true };
+
+async function runRows(sql: Sql, text: string, params: readonly unknown[], options: QueryOptions = PREPARED): Promise<unknown[][]> {
   try {
-    return (await sql.unsafe(text, params as Params, { prepare: true }).values()) as unknown[][];
+    return (await sql.unsafe(text, params as Params, options as { prepare: true }).values()) as unknown[][];
   } catch (error) {
     throw translatePostgresError(error, text);
   }
 }
 
-async function runWrite(sql: Sql, text: string, params: readonly unknown[]): Promise<WriteResult> {
+async function runWrite(sql: Sql, text: string, params: readonly unknown[], options: QueryOptions = PREPARED): Promise<WriteResult> {
   try {
-    const result = await sql.unsafe(text, params as Params, { prepare: true });
+    const result = await sql.unsafe(text, params as Params, options as { prepare: true });
     return { affected: result.count, insertId: undefined };
   } catch (error) {
     throw translatePostgresError(error, text);
@@ -81,6 +89,19 @@ export class PostgresPool implements DriverPool {
     // in its open queue. So once a statement reports the connection lost, refuse further ones (the
     // ROLLBACK) and leave the connection to postgres.js, which already moved it to its closed queue.
     let lost: Error | undefined;
+    // The first statement tells us which connection we hold; its close (the server ending the
+    // session while the transaction sits idle) is then noticed before the next statement is sent.
+    let held: PgConnection | undefined;
+    const options: QueryOptions = {
+      prepare: true,
+      onexecute: (connection) => {
+        if (held !== undefined) return;
+        held = connection;
+        connection.onclose = (error) => {
+          lost ??= error;
+        };
+      },
+    };
     const guard = async <T>(text: string, run: () => Promise<T>): Promise<T> => {
       if (lost !== undefined) {
         throw new OperationalError(`PostgreSQL: the connection was lost (${lost.message}), so this statement did not run.`, { cause: lost, sql: text });
@@ -93,9 +114,10 @@ export class PostgresPool implements DriverPool {
       }
     };
     return {
-      rows: (text, params) => guard(text, () => runRows(sql, text, params)),
-      write: (text, params) => guard(text, () => runWrite(sql, text, params)),
+      rows: (text, params) => guard(text, () => runRows(sql, text, params, options)),
+      write: (text, params) => guard(text, () => runWrite(sql, text, params, options)),
       release: () => {
+        if (held !== undefined && lost === undefined) held.onclose = null;
         if (lost === undefined) reserved.release();
       },
     };
