@@ -88,9 +88,38 @@ async function runInsert(
   onConflict: OnConflict | undefined,
 ): Promise<unknown[][] | { insertId: number | bigint | undefined; affected: number }> {
   const returning = wantReturning ? meta.generatedFields : [];
-  const { sql, params } = target.dialect.compiler.compile(planInsert(meta, fields, rows, returning, onConflict));
+  const { sql, params } =
+    rows.length === 1 && onConflict === undefined
+      ? singleRowInsert(target, meta, fields, rows[0]!, returning)
+      : target.dialect.compiler.compile(planInsert(meta, fields, rows, returning, onConflict));
   if (returning.length > 0) return target.rows(sql, params, meta.hasBigInt ? { bigint: true } : undefined);
   return target.write(sql, params);
+}
+
+/**
+ * Single-row INSERTs (create, save) of one model mostly write the same columns, so their SQL is
+ * compiled once per column set and backend and reused; the values are bound in column order,
+ * exactly as the compiler would bind them.
+ */
+const insertTexts = new WeakMap<ModelMeta, Map<string, string>>();
+
+function singleRowInsert(
+  target: Target,
+  meta: ModelMeta,
+  fields: readonly Field[],
+  row: readonly unknown[],
+  returning: readonly Field[],
+): { sql: string; params: readonly unknown[] } {
+  let texts = insertTexts.get(meta);
+  if (texts === undefined) insertTexts.set(meta, (texts = new Map()));
+  let key = returning.length > 0 ? `${target.dialect.name}+r` : target.dialect.name;
+  for (const field of fields) key += `,${field.column}`;
+  let sql = texts.get(key);
+  if (sql === undefined) {
+    sql = target.dialect.compiler.compile(planInsert(meta, fields, [row], returning, undefined)).sql;
+    texts.set(key, sql);
+  }
+  return { sql, params: row };
 }
 
 function assignGenerated(meta: ModelMeta, target: Target, instance: Instance, row: readonly unknown[]): void {
