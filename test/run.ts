@@ -58,6 +58,8 @@ for (const [backend, label, url] of [
   } else console.log(`skipping ${label}: cannot connect to ${url} (${problem})`);
 }
 process.env.TERRAPIN_TEST_BACKENDS = backends.join(',');
+// Every cached statement is compiled afresh too and compared (src/plan/statement-cache.ts).
+process.env.TERRAPIN_VERIFY_QUERY_CACHE ??= '1';
 console.log(`backends: ${backends.join(', ')}`);
 
 const filter = process.argv.slice(2);

@@ -36,7 +36,7 @@ const SCALAR_KINDS: readonly FieldKind[] = [
   'int', 'bigint', 'float', 'decimal', 'text', 'uuid', 'bool', 'datetime', 'date', 'time', 'timedelta', 'binary', 'enum',
 ];
 
-const exact: Lookup = {
+export const exact: Lookup = {
   name: 'exact',
   kinds: SCALAR_KINDS,
   prepare: (field, value) => single(field, value),

@@ -8,8 +8,9 @@ import type { Model } from '../model/model.js';
 import { isGrouped, planKeys, planSelect, selectedFields } from '../plan/select.js';
 import { fieldPath } from '../lookups/path.js';
 import { planDelete, planUpdate } from '../plan/write.js';
-import { param, type Expr, type SelectNode } from '../sql/ast.js';
+import { param, type Expr, type SelectNode, type UpdateNode } from '../sql/ast.js';
 import { JoinContext } from '../plan/joins.js';
+import { compileDeleteCached, compileSelectCached, compileUpdateCached } from '../plan/statement-cache.js';
 import { Expression, checkExpression, expressionToExpr } from './expressions.js';
 import type { FilterInput, ModelData, OrderKey, UpdateValues, ValueAtPath, ValueKey, WritableKeys } from '../types/model-types.js';
 import type { ForwardPath, RelationPath } from '../types/relation-types.js';
@@ -329,20 +330,24 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     this.refuseSlicing('update');
     return new LazyResult(async () => {
       const target = this.target('write');
-      const conventions = target.dialect.values;
-      const values: [Field, Expr][] = set.map(([field, value]) => [
-        field,
-        value instanceof Expression
-          ? expressionToExpr(value, {
-              meta: this.meta,
-              joins: new JoinContext(this.meta, undefined),
-              conventions,
-              annotations: new Map(),
-              where: `update({ ${field.name} })`,
-            })
-          : param(field.canonicalEncoder(conventions)(value)),
-      ]);
-      const { sql, params } = target.dialect.compiler.compile(planUpdate(this.state, target.dialect, values));
+      const dialect = target.dialect;
+      const conventions = dialect.values;
+      const plan = (): UpdateNode => {
+        const values: [Field, Expr][] = set.map(([field, value]) => [
+          field,
+          value instanceof Expression
+            ? expressionToExpr(value, {
+                meta: this.meta,
+                joins: new JoinContext(this.meta, undefined),
+                conventions,
+                annotations: new Map(),
+                where: `update({ ${field.name} })`,
+              })
+            : param(field.canonicalEncoder(conventions)(value)),
+        ]);
+        return planUpdate(this.state, dialect, values);
+      };
+      const { sql, params } = compileUpdateCached(this.state, dialect, set, () => dialect.compiler.compile(plan()));
       return (await target.write(sql, params)).affected;
     });
   }
@@ -369,7 +374,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     this.refuseSlicing('delete');
     return new LazyResult(async () => {
       const target = this.target('write');
-      const { sql, params } = target.dialect.compiler.compile(planDelete(this.state, target.dialect));
+      const dialect = target.dialect;
+      const { sql, params } = compileDeleteCached(this.state, dialect, () => dialect.compiler.compile(planDelete(this.state, dialect)));
       return (await target.write(sql, params)).affected;
     });
   }
@@ -411,7 +417,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   private compile(target: Target): { sql: string; params: readonly unknown[] } {
-    return target.dialect.compiler.compile(this.selectNode(target));
+    const dialect = target.dialect;
+    return compileSelectCached(this.state, dialect, () => dialect.compiler.compile(this.selectNode(target)));
   }
 
   private mapper(target: Target): RowMapper {

@@ -55,6 +55,64 @@ forEachBackend('queryset', [{ Ranked, Row, Note }], () => {
     );
   });
 
+  describe('repeated query shapes (compiled once, src/plan/statement-cache.ts)', () => {
+    it('the same equality filters with new values find the new rows', async () => {
+      for (const [id, name] of [[1, 'a'], [4, 'd'], [2, 'b']] as const) {
+        assert.equal((await Ranked.get({ id })).name, name);
+        assert.equal((await Ranked.getOrNone({ id, name }))?.id, id);
+        assert.equal(await Ranked.getOrNone({ id, name: 'zz' }), null);
+      }
+      assert.deepEqual(idsOf(await Ranked.filter({ category: 'x' })), [1, 3]);
+      assert.deepEqual(idsOf(await Ranked.filter({ category: 'y' })), [5, 2]);
+      assert.equal(Ranked.filter({ category: 'x' }).sql(), Ranked.filter({ category: 'y' }).sql());
+    });
+
+    it('null after a value (and a value after null) switches between = and IS NULL', async () => {
+      const tagged = await Row.filter({ tag: 't1' }).count();
+      const untagged = await Row.filter({ tag: null }).count();
+      assert.equal(untagged, ROWS / 3);
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await Row.filter({ tag: 't1' })).length, tagged);
+        assert.equal((await Row.filter({ tag: null })).length, untagged);
+        assert.ok((await Row.filter({ tag: null })).every((row) => row.tag === null));
+      }
+      assert.match(Row.filter({ tag: null }).sql(), /IS NULL/);
+      assert.doesNotMatch(Row.filter({ tag: 't1' }).sql(), /IS NULL/);
+    });
+
+    it('update() and delete() by the same filters with new values touch only the matching rows', async () => {
+      await Note.bulkCreate([
+        { id: 901, title: 'p', views: 1 },
+        { id: 902, title: 'q', views: 2 },
+        { id: 903, title: 'r', views: 3 },
+      ]);
+      assert.equal(await Note.filter({ id: 901 }).update({ views: 10 }), 1);
+      assert.equal(await Note.filter({ id: 902 }).update({ views: 20 }), 1);
+      assert.equal(await Note.filter({ id: 903, title: 'nope' }).update({ views: 99 }), 0);
+      assert.equal(await Note.filter({ id: 903 }).update({ body: null }), 1);
+      assert.equal(await Note.filter({ id: 903 }).update({ body: 'text' }), 1);
+      assert.equal(await Note.filter({ body: null, id: 901 }).update({ title: 'pp' }), 1);
+      assert.deepEqual(
+        (await Note.filter({ id__in: [901, 902, 903] }).orderBy('id')).map((n) => [n.id, n.title, n.views, n.body]),
+        [[901, 'pp', 10, null], [902, 'q', 20, null], [903, 'r', 3, 'text']],
+      );
+      assert.equal(await Note.filter({ id: 902 }).delete(), 1);
+      assert.equal(await Note.filter({ id: 902 }).delete(), 0);
+      assert.equal(await Note.filter({ id: 903 }).delete(), 1);
+      assert.deepEqual(idsOf(await Note.filter({ id__in: [901, 902, 903] })), [901]);
+      await Note.filter({ id: 901 }).delete();
+    });
+
+    it('get() and first() keep their own limits; ordering and slicing change the SQL', async () => {
+      await rejects(Ranked.get({ category: 'x' }), MultipleObjectsReturned, /More than one Ranked/);
+      assert.equal((await Ranked.first())?.id, 4);
+      assert.equal((await Ranked.filter({ category: 'y' }).first())?.id, 5);
+      assert.equal((await Ranked.filter({ category: 'y' }).orderBy('rank').first())?.id, 2);
+      assert.deepEqual(idsOf(await Ranked.filter({ category: 'x' }).limit(1)), [1]);
+      assert.deepEqual(idsOf(await Ranked.filter({ category: 'x' })), [1, 3]);
+    });
+  });
+
   describe('filter, exclude and Q', () => {
     it('filter() calls chain with AND; Meta.ordering applies', async () => {
       assert.deepEqual(idsOf(await Ranked.all()), BY_RANK);
