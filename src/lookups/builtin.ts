@@ -170,16 +170,21 @@ function datePart(part: DatePart): Lookup {
   };
 }
 
+/** gt, gte, lt, lte. */
+export const COMPARISONS: readonly Lookup[] = [
+  comparison('gt', '>'),
+  comparison('gte', '>='),
+  comparison('lt', '<'),
+  comparison('lte', '<='),
+];
+
 export function registerBuiltinLookups(registry: LookupRegistry): void {
   for (const lookup of [
     exact,
     not,
     inLookup,
     notIn,
-    comparison('gt', '>'),
-    comparison('gte', '>='),
-    comparison('lt', '<'),
-    comparison('lte', '<='),
+    ...COMPARISONS,
     range,
     nullCheck('isnull', true),
     nullCheck('not_isnull', false),

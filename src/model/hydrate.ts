@@ -90,15 +90,28 @@ export function partialHydrator(meta: ModelMeta, fields: readonly Field[], conve
   );
 }
 
-/** Row arrays → plain objects keyed by `keys` (values()). */
+/** Row arrays → plain objects keyed by `keys` (values()), compiled once per backend, first field and keys. */
 export function valuesMapper(keys: readonly string[], fields: readonly Field[], conventions: ValueConventions): RowMapper {
-  return compileMapper(
+  const first = fields[0];
+  if (first === undefined) return () => ({});
+  let byField = valuesCache.get(conventions);
+  if (byField === undefined) valuesCache.set(conventions, (byField = new WeakMap()));
+  let byKeys = byField.get(first);
+  if (byKeys === undefined) byField.set(first, (byKeys = new Map()));
+  const id = keys.join('\u0000');
+  const hit = byKeys.get(id);
+  if (hit !== undefined && hit.fields.length === fields.length && hit.fields.every((f, i) => f === fields[i])) return hit.mapper;
+  const mapper = compileMapper(
     Object.prototype,
     keys,
     fields.map((f) => f.decoder(conventions)),
     () => {},
   );
+  byKeys.set(id, { fields, mapper });
+  return mapper;
 }
+
+const valuesCache = new WeakMap<ValueConventions, WeakMap<Field, Map<string, { readonly fields: readonly Field[]; readonly mapper: RowMapper }>>>();
 
 /** Row arrays → decoded tuples (valuesList()), or single values when flat. */
 export function listMapper(fields: readonly Field[], conventions: ValueConventions, flat: boolean): RowMapper {

@@ -1,14 +1,16 @@
 import type { Dialect } from '../dialects/dialect.js';
 import type { Field } from '../fields/base.js';
-import { exact } from '../lookups/builtin.js';
+import { COMPARISONS, exact } from '../lookups/builtin.js';
+import type { Lookup } from '../lookups/registry.js';
 import type { Condition } from '../lookups/resolve.js';
 import type { ModelMeta } from '../model/meta.js';
 import type { QueryState } from '../query/state.js';
 import type { CompiledQuery } from '../sql/compiler.js';
 
 /**
- * Compiled statements for the commonest queries: equality filters on the model's own columns —
- * `get({ id })`, `filter({ email })` returning instances, `filter({ id }).update({ age })`,
+ * Compiled statements for the commonest queries: equality and order comparisons (exact, gt, gte,
+ * lt, lte) on the model's own columns — `get({ id })`, `filter({ email })` or
+ * `filter({ id__gte })` returning instances or values, `filter({ id }).update({ age })`,
  * `filter({ id }).delete()`. Planning and compiling such a query gives the same SQL every time,
  * with the SET values and filter values first among the parameters; keeping it per model,
  * dialect and shape skips that work, and hands the driver's prepared-statement cache the same
@@ -26,11 +28,14 @@ interface Template {
 /** null: this shape did not compile to "leading values first"; always compile it. */
 const templates = new WeakMap<ModelMeta, WeakMap<Dialect, Map<string, Template | null>>>();
 const MAX_CONDITIONS = 4;
+/** Lookups that compile to `column <op> ?` for any non-null value (null is IS NULL, or refused). */
+const CACHEABLE: ReadonlySet<Lookup> = new Set([exact, ...COMPARISONS]);
 const verify = process.env['TERRAPIN_VERIFY_QUERY_CACHE'] === '1';
 
-/** A plain QuerySet's SELECT (whole instances, Meta.ordering, no slicing). */
+/** A plain QuerySet's SELECT (instances, or values of the model's own fields; Meta.ordering, no slicing). */
 export function compileSelectCached(state: QueryState, dialect: Dialect, compileFresh: () => CompiledQuery): CompiledQuery {
-  const key = selectable(state) ? whereKey(state.where, state.single ?? 'all') : undefined;
+  const shape = selectable(state) ? shapeKey(state) : undefined;
+  const key = shape === undefined ? undefined : whereKey(state.where, `${state.single ?? 'all'}:${shape}`);
   return cached(state.meta, dialect, key, () => encodedValues(state.where, dialect), compileFresh);
 }
 
@@ -90,7 +95,6 @@ function cached(
 
 function selectable(state: QueryState): boolean {
   return (
-    state.shape.mode === 'objects' &&
     state.only === undefined &&
     state.ordering === undefined &&
     state.limit === undefined &&
@@ -103,17 +107,30 @@ function selectable(state: QueryState): boolean {
   );
 }
 
-/** `prefix` plus each condition's field and value type; undefined unless all are plain equalities. */
+/** What the SELECT list holds: instances, or values()/valuesList() of the model's own fields. */
+function shapeKey(state: QueryState): string | undefined {
+  const shape = state.shape;
+  if (shape.mode === 'objects') return 'objects';
+  let key: string = shape.mode;
+  for (const column of shape.columns) {
+    if (column.path.length > 0 || column.annotation !== undefined) return undefined;
+    key += `,${column.field.name}`;
+  }
+  // values() keys name the result's properties; kept in the key in case they ever reach the SQL.
+  return shape.mode === 'values' ? `${key}|${shape.keys.join(',')}` : key;
+}
+
+/** `prefix` plus each condition's field, lookup and value type; undefined unless all are plain comparisons. */
 function whereKey(where: readonly Condition[], prefix: string): string | undefined {
   if (where.length > MAX_CONDITIONS) return undefined;
   let key = prefix;
   for (const condition of where) {
-    if (condition.kind !== 'lookup' || condition.lookup !== exact || condition.path.length > 0 || condition.annotation !== undefined) {
+    if (condition.kind !== 'lookup' || !CACHEABLE.has(condition.lookup) || condition.path.length > 0 || condition.annotation !== undefined) {
       return undefined;
     }
     const type = plainType(condition.value);
     if (type === undefined) return undefined;
-    key += `&${condition.field.name}:${type}`;
+    key += `&${condition.field.name}__${condition.lookup.name}:${type}`;
   }
   return key;
 }

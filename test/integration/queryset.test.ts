@@ -67,6 +67,30 @@ forEachBackend('queryset', [{ Ranked, Row, Note }], () => {
       assert.equal(Ranked.filter({ category: 'x' }).sql(), Ranked.filter({ category: 'y' }).sql());
     });
 
+    it('order comparisons (gt, gte, lt, lte) with new values', async () => {
+      for (const [low, high] of [[1, 3], [2, 5], [4, 4]] as const) {
+        const expected = RANKED.filter((r) => r.rank >= low && r.rank < high).sort((a, b) => b.rank - a.rank).map((r) => r.id);
+        assert.deepEqual(idsOf(await Ranked.filter({ rank__gte: low, rank__lt: high })), expected);
+        assert.deepEqual(
+          await Ranked.filter({ rank__gt: low, rank__lte: high }).valuesList('rank', { flat: true }),
+          RANKED.filter((r) => r.rank > low && r.rank <= high).map((r) => r.rank).sort((a, b) => b - a),
+        );
+      }
+      assert.equal(await Note.filter({ id__gte: 999_000, id__lt: 999_010 }).update({ views: 1 }), 0);
+      assert.equal(await Note.filter({ id__gt: 999_000 }).delete(), 0);
+    });
+
+    it('values() and valuesList() of the same filters with new values', async () => {
+      for (const category of ['x', 'y', 'z']) {
+        const expected = RANKED.filter((r) => r.category === category).sort((a, b) => b.rank - a.rank);
+        assert.deepEqual(await Ranked.filter({ category }).values('id', 'name'), expected.map(({ id, name }) => ({ id, name })));
+        assert.deepEqual(await Ranked.filter({ category }).valuesList('id', { flat: true }), expected.map((r) => r.id));
+        assert.deepEqual(await Ranked.filter({ category }).valuesList('name', 'rank'), expected.map((r) => [r.name, r.rank]));
+      }
+      assert.deepEqual(await Ranked.filter({ id: 2 }).values('name'), [{ name: 'b' }]);
+      assert.deepEqual(await Ranked.filter({ id: 2 }).values('rank'), [{ rank: 1 }]);
+    });
+
     it('null after a value (and a value after null) switches between = and IS NULL', async () => {
       const tagged = await Row.filter({ tag: 't1' }).count();
       const untagged = await Row.filter({ tag: null }).count();
