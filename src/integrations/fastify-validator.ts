@@ -15,9 +15,13 @@ function makeAjv(options: Options): Ajv {
   return ajv;
 }
 
-/** Installs the two validators: strict for bodies, converting for the other parts of a request. */
+/**
+ * Installs the two validators: strict for bodies, converting for the other parts of a request.
+ * Unknown body keys are refused (extra_forbidden), as with Tortoise's Pydantic models
+ * (extra="forbid"), instead of Fastify's default of dropping them silently.
+ */
 export function installValidators(app: FastifyInstance): void {
-  const body = makeAjv({ coerceTypes: false });
+  const body = makeAjv({ coerceTypes: false, removeAdditional: false });
   const text = makeAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema as FastifySchema & object));
 }

@@ -50,8 +50,9 @@ export interface RegisterOptions {
   /** Serve an OpenAPI 3 document at /openapi.json and Swagger UI at /docs. */
   openapi?: OpenApiOptions;
   /**
-   * Validate JSON bodies without type coercion (`{"name": 5}` is a 422, as in FastAPI), while query,
-   * path and header values are still converted. Default true; false keeps Fastify's own validator.
+   * Validate JSON bodies without type coercion (`{"name": 5}` is a 422, as in FastAPI) and refuse
+   * unknown keys (extra_forbidden), while query, path and header values are still converted.
+   * Default true; false keeps Fastify's own validator (which coerces and drops unknown keys).
    */
   strictBodies?: boolean;
 }

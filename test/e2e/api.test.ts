@@ -104,6 +104,7 @@ forEachBackendApp(SUITE, (app) => {
       [{ name: 'x'.repeat(51) }, { loc: ['body', 'name'], msg: 'String should have at most 50 characters', type: 'string_too_long' }],
       [{ name: 5 }, { loc: ['body', 'name'], msg: 'Input should be a valid string', type: 'string_type' }],
       [{ name: null }, { loc: ['body', 'name'], msg: 'Input should be a valid string', type: 'string_type' }],
+      [{ name: 'x', admin: true }, { loc: ['body', 'admin'], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' }],
     ];
     for (const [body, issue] of cases) {
       const response = await request(app.base, '/users', { body });
