@@ -4,6 +4,7 @@
  * FastAPI + Tortoise backend reads the same 422 bodies from a Terrapin one.
  */
 import type { ValidationIssue } from './error-response.js';
+import { typeError } from '../validation/type-errors.js';
 
 /** The fields of an Ajv `ErrorObject` this mapping reads. */
 export interface AjvErrorLike {
@@ -42,16 +43,6 @@ function pointerSegments(pointer: string): (string | number)[] {
     .map((segment) => (/^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : segment));
 }
 
-const TYPE_NAMES: Readonly<Record<string, [type: string, noun: string]>> = {
-  string: ['string_type', 'a valid string'],
-  integer: ['int_type', 'a valid integer'],
-  number: ['float_type', 'a valid number'],
-  boolean: ['bool_type', 'a valid boolean'],
-  object: ['dict_type', 'a valid dictionary'],
-  array: ['list_type', 'a valid list'],
-  null: ['none_required', 'None'],
-};
-
 function quoted(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
 }
@@ -74,8 +65,7 @@ function describe(error: AjvErrorLike): { type: string; msg: string } {
       return { type: 'missing', msg: 'Field required' };
     case 'type': {
       const wanted = Array.isArray(p.type) ? String(p.type[0]) : String(p.type);
-      const [type, noun] = TYPE_NAMES[wanted] ?? [`${wanted}_type`, `a valid ${wanted}`];
-      return { type, msg: `Input should be ${noun}` };
+      return typeError(wanted) ?? { type: `${wanted}_type`, msg: `Input should be a valid ${wanted}` };
     }
     case 'maxLength':
       return { type: 'string_too_long', msg: `String should have at most ${plural(p.limit, 'character')}` };

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { SchemaValidationError, type SchemaIssue } from '../errors.js';
 import { describeValue } from '../fields/base.js';
 import { INT_MESSAGE } from './zod.js';
+import { typeError } from './type-errors.js';
 
 type Loc = (string | number)[];
 
@@ -17,15 +18,6 @@ const FORMAT_TYPES: Record<string, string> = {
   decimal: 'decimal_parsing',
   base64: 'base64_decode',
   bigint: 'int_parsing',
-};
-
-const TYPE_ERRORS: Record<string, [string, string]> = {
-  string: ['string_type', 'Input should be a valid string'],
-  int: ['int_type', 'Input should be a valid integer'],
-  number: ['float_type', 'Input should be a valid number'],
-  boolean: ['bool_type', 'Input should be a valid boolean'],
-  object: ['model_type', 'Input should be an object'],
-  array: ['list_type', 'Input should be a valid list'],
 };
 
 /** The value at `path` in `input`, and whether its key is missing from its parent object. */
@@ -45,8 +37,8 @@ function one(issue: z.core.$ZodIssue, input: unknown): SchemaIssue[] {
     case 'invalid_type': {
       if (at(input, issue.path).missing) return [{ loc, msg: 'Field required', type: 'missing' }];
       if (issue.message === INT_MESSAGE) return [{ loc, msg: issue.message, type: issue.expected === 'int' ? 'int_from_float' : 'int_type' }];
-      const [type, msg] = TYPE_ERRORS[issue.expected] ?? [`${issue.expected}_type`, issue.message];
-      return [{ loc, msg, type }];
+      const known = typeError(issue.expected === 'int' ? 'integer' : issue.expected);
+      return [{ loc, msg: known?.msg ?? issue.message, type: known?.type ?? `${issue.expected}_type` }];
     }
     case 'too_big':
       if (issue.origin === 'string') return [{ loc, msg: `String should have at most ${String(issue.maximum)} characters`, type: 'string_too_long' }];

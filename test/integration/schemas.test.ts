@@ -206,6 +206,7 @@ forEachBackend('schemas', [schemaModels], () => {
     // Checks the wire format cannot express run too: BigIntField's 64-bit range.
     assert.throws(() => In.parse({ ...good, big: '9999999999999999999' }), refusedWith([{ loc: ['big'], type: 'value_error' }]));
     assert.throws(() => In.parse('nope'), refusedWith([{ loc: [], type: 'model_type' }]));
+    assert.throws(() => In.parse('nope'), (error: SchemaValidationError) => error.errors[0]?.msg === 'Input should be a valid dictionary');
   });
 
   it('relations nest (reverse FK and many-to-many as arrays); cycles are cut, and nothing excluded leaks', async () => {

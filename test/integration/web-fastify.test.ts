@@ -49,6 +49,7 @@ const itemBody = {
     price: { type: 'integer' },
     tags: { type: 'array', items: { type: 'object', required: ['label'], properties: { label: { type: 'string' } } } },
   },
+  additionalProperties: false,
 } as const;
 
 forEachBackend(SUITE, webModels, (ctx) => {
@@ -194,6 +195,11 @@ forEachBackend(SUITE, webModels, (ctx) => {
           { loc: ['body', 'name'], msg: 'String should have at most 20 characters', type: 'string_too_long' },
         ]);
         await expect422('/items', { body: { name: { first: 'x' } } }, [{ loc: ['body', 'name'], msg: 'Input should be a valid string', type: 'string_type' }]);
+        // The same wording as the Zod path (src/validation/type-errors.ts); unknown keys are refused.
+        await expect422('/items', { body: ['x'] }, [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'model_type' }]);
+        await expect422('/items', { body: { name: 'ok', colour: 'red' } }, [
+          { loc: ['body', 'colour'], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' },
+        ]);
         await expect422('/items', { body: { name: 'ok', price: 'cheap' } }, [
           { loc: ['body', 'price'], msg: 'Input should be a valid integer', type: 'int_type' },
         ]);
