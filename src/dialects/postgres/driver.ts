@@ -44,6 +44,11 @@ function connectionLost(error: unknown): boolean {
   return typeof code === 'string' && /^(CONNECTION_|CONNECT_TIMEOUT$|ECONNRESET$|EPIPE$|ETIMEDOUT$|08|57P)/.test(code);
 }
 
+/** Seconds to wait before reconnecting after `retries` connections were lost in a row. */
+export function reconnectDelay(retries: number): number {
+  return Math.min(0.01 * 2 ** retries, 2);
+}
+
 /** A postgres.js pool: it pipelines concurrent queries and prepares each statement once per connection. */
 export class PostgresPool implements DriverPool {
   private readonly sql: Sql;
@@ -59,6 +64,11 @@ export class PostgresPool implements DriverPool {
       idle_timeout: settings.pool.idleTimeout,
       connect_timeout: settings.pool.connectTimeout,
       onnotice: () => {},
+      // postgres.js counts every connection lost with an error into one shared retry count and
+      // waits (0.5–1) × 3^count / 100 s before reconnecting: after a server restart drops a pool
+      // of 4, the next connection waited up to 0.8 s, longer than a short acquire_timeout. Grow
+      // gently instead and cap at 2 s; the count resets once a connection is ready again.
+      backoff: reconnectDelay,
       connection: { TimeZone: 'UTC', ...settings.options },
       types: {
         bigint: postgres.BigInt,
