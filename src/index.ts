@@ -89,6 +89,6 @@ export type {
   SerializedResult,
   SchemaDescription,
 } from './validation/index.js';
-export type { CreateInput, UpdateInput, FilterInput, FieldKeys, ValueOf, ModelData, OrderKey, PkValue } from './types/model-types.js';
+export type { CreateInput, UpdateInput, FilterInput, FieldKeys, ValueOf, ModelData, OrderKey, PkValue, JsonPathFilter } from './types/model-types.js';
 export type { CompiledQuery } from './sql/compiler.js';
 export type { QueryEvent, QueryListener, QueryListenerOptions } from './execution/query-log.js';

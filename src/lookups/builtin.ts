@@ -2,6 +2,7 @@ import { ParamsError } from '../errors.js';
 import type { Encoder, Field } from '../fields/base.js';
 import { and, param, type DatePart, type Expr, type LikeMode, or } from '../sql/ast.js';
 import type { FieldKind } from '../types/field-brand.js';
+import { registerJsonLookups } from './json.js';
 import type { Lookup, LookupRegistry } from './registry.js';
 
 /** Decimals are compared by magnitude (SQLite keeps them as text). */
@@ -199,4 +200,5 @@ export function registerBuiltinLookups(registry: LookupRegistry): void {
   ]) {
     registry.register(lookup);
   }
+  registerJsonLookups(registry);
 }

@@ -16,26 +16,34 @@ export interface Lookup {
   build(target: Expr, field: Field, prepared: unknown, encode: Encoder): Expr;
 }
 
-/** Lookups by name; built-ins register themselves, `registerLookup` adds more. */
+const appliesTo = (lookup: Lookup, field: Field): boolean => lookup.kinds === undefined || lookup.kinds.includes(field.kind);
+
+/**
+ * Lookups by name; built-ins register themselves, `registerLookup` adds more. One name may have
+ * several lookups for different field kinds (`contains` matches text, or contains JSON); the
+ * latest registered that applies to the field wins.
+ */
 export class LookupRegistry {
-  private readonly lookups = new Map<string, Lookup>();
+  private readonly lookups = new Map<string, Lookup[]>();
 
   register(lookup: Lookup): void {
-    this.lookups.set(lookup.name, lookup);
+    const named = this.lookups.get(lookup.name);
+    if (named === undefined) this.lookups.set(lookup.name, [lookup]);
+    else named.unshift(lookup);
   }
 
+  /** Whether `name` is a lookup at all (for telling lookups from field names in a key). */
   get(name: string): Lookup | undefined {
-    return this.lookups.get(name);
+    return this.lookups.get(name)?.[0];
   }
 
   /** The lookup `name` for `field`, or a FieldError that lists the lookups the field has. */
   forField(field: Field, name: string, key: string): Lookup {
-    const lookup = this.lookups.get(name);
-    if (lookup !== undefined && (lookup.kinds === undefined || lookup.kinds.includes(field.kind))) return lookup;
-    const valid = [...this.lookups.values()]
-      .filter((l) => l.kinds === undefined || l.kinds.includes(field.kind))
-      .map((l) => l.name);
-    const what = lookup === undefined ? `unknown lookup '${name}'` : `lookup '${name}' does not apply to a ${field.fieldType}`;
+    const named = this.lookups.get(name);
+    const lookup = named?.find((l) => appliesTo(l, field));
+    if (lookup !== undefined) return lookup;
+    const valid = [...new Set([...this.lookups.values()].flat().filter((l) => appliesTo(l, field)).map((l) => l.name))];
+    const what = named === undefined ? `unknown lookup '${name}'` : `lookup '${name}' does not apply to a ${field.fieldType}`;
     throw new FieldError(
       `${field.modelName}: ${what} in filter key '${key}'. Lookups for ${field.name}: ${valid.join(', ')}.`,
     );

@@ -42,7 +42,7 @@ export function resolveKey(meta: ModelMeta, registry: LookupRegistry, key: strin
   const where = `filter key '${key}'`;
   const { fieldPath, rest } = walkPath(meta, parts, where, (name) => registry.get(name) !== undefined);
   const { path, field, relationTarget, relationKey } = fieldPath;
-  if (rest.length === 0) return { path, field, lookup: registry.get('exact')!, relationTarget, relationKey };
+  if (rest.length === 0) return { path, field, lookup: registry.forField(field, 'exact', key), relationTarget, relationKey };
   if (rest.length > 1) {
     const owner = path.length === 0 ? meta : path[path.length - 1]!.target;
     throw new FieldError(
@@ -89,7 +89,7 @@ export function resolveFilters(
     const annotation = annotations.get(parts[0]!);
     if (annotation !== undefined) {
       if (parts.length > 2) throw new FieldError(`${meta.name}: filter key '${key}' goes past the annotation '${parts[0]}'.`);
-      const lookup = parts.length === 1 ? registry.get('exact')! : registry.forField(annotation.field, parts[1]!, key);
+      const lookup = registry.forField(annotation.field, parts[1] ?? 'exact', key);
       conditions.push({ kind: 'lookup', path: [], field: annotation.field, lookup, value: lookup.prepare(annotation.field, value, key), annotation });
       continue;
     }

@@ -140,6 +140,42 @@ export interface RawNode {
   readonly params: readonly unknown[];
 }
 
+/**
+ * What a JSON path extraction yields: the JSON value itself (`json`), the text of a JSON string
+ * (`string`) or the number of a JSON number (`number`) — NULL for any other type, so a comparison
+ * never casts an unsuitable value — or `presence`, NULL exactly when the path is missing or holds null.
+ */
+export type JsonPathAs = 'json' | 'string' | 'number' | 'presence';
+/** The value at `path` (object keys, or array indexes written as digits) inside a JSON column. */
+export interface JsonPathNode {
+  readonly kind: 'jsonPath';
+  readonly expr: Expr;
+  readonly path: readonly string[];
+  readonly as: JsonPathAs;
+}
+/** A JSON document bound as a parameter (its text), typed as JSON where the backend needs it. */
+export interface JsonLiteralNode {
+  readonly kind: 'jsonLiteral';
+  readonly json: string;
+}
+/** PostgreSQL's `container @> candidate`: every key and element of the candidate is in the container. */
+export interface JsonContainsNode {
+  readonly kind: 'jsonContains';
+  readonly container: Expr;
+  readonly candidate: Expr;
+}
+/** JSON equality: object key order and number spelling (1 and 1.0) do not matter. */
+export interface JsonEqualsNode {
+  readonly kind: 'jsonEquals';
+  readonly left: Expr;
+  readonly right: Expr;
+}
+/** A condition where NULL (unknown) counts as false, so NOT over it is the exact complement. */
+export interface DefiniteNode {
+  readonly kind: 'definite';
+  readonly item: Expr;
+}
+
 export type Expr =
   | ColumnNode
   | ParamNode
@@ -162,7 +198,12 @@ export type Expr =
   | AggregateNode
   | FuncNode
   | SubqueryNode
-  | RawNode;
+  | RawNode
+  | JsonPathNode
+  | JsonLiteralNode
+  | JsonContainsNode
+  | JsonEqualsNode
+  | DefiniteNode;
 
 export interface TableRef {
   readonly name: string;

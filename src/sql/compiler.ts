@@ -13,6 +13,7 @@ import type {
   ForeignKeyDef,
   FuncNode,
   InsertNode,
+  JsonPathNode,
   LikeNode,
   LockOptions,
   OrderItem,
@@ -51,6 +52,17 @@ export function likePattern(value: string, mode: LikeNode['mode']): string {
     case 'endsWith':
       return `%${escaped}`;
   }
+}
+
+/** Array indexes in a JSON path are written as digits ('tags__0'). */
+export const JSON_INDEX = /^\d+$/;
+
+/**
+ * A JSON path in the SQL/JSON style SQLite and MySQL share: `$."owner"."tags"[0]`. Keys are quoted,
+ * so dots and spaces in them are plain characters; the lookup refuses keys with `"` or `\\` first.
+ */
+export function jsonPathText(path: readonly string[]): string {
+  return `$${path.map((part) => (JSON_INDEX.test(part) ? `[${part}]` : `."${part}"`)).join('')}`;
 }
 
 /**
@@ -170,8 +182,24 @@ export abstract class SqlCompiler {
         return `(${this.select(node.select, params)})`;
       case 'raw':
         return this.raw(node.sql, node.params, params);
+      case 'jsonPath':
+        return this.jsonPath(node, params);
+      case 'jsonLiteral':
+        return this.jsonLiteral(node.json, params);
+      case 'jsonContains':
+        return this.jsonContains(node.container, node.candidate, params);
+      case 'jsonEquals':
+        return this.jsonEquals(node.left, node.right, params);
+      case 'definite':
+        return `COALESCE(${this.expr(node.item, params)}, ${this.booleanLiteral(false)})`;
     }
   }
+
+  /** JSON is where the backends differ most; each dialect spells these itself. */
+  protected abstract jsonPath(node: JsonPathNode, params: unknown[]): string;
+  protected abstract jsonLiteral(json: string, params: unknown[]): string;
+  protected abstract jsonContains(container: Expr, candidate: Expr, params: unknown[]): string;
+  protected abstract jsonEquals(left: Expr, right: Expr, params: unknown[]): string;
 
   /** Parenthesises compound boolean operands so precedence never depends on the caller. */
   protected wrap(node: Expr, params: unknown[]): string {

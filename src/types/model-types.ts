@@ -7,6 +7,7 @@ import type { ForwardKeys, MaxDepth, RelatedOf, RelationKeys, RelationMayBeNull 
 import type { RelationInfo } from './relation-brand.js';
 import type { RelationInfoOf } from './relation-types.js';
 import type { Expression } from '../query/expressions.js';
+import type { JsonValue } from '../fields/misc.js';
 
 /** The brand info of a field's declared type, or never for non-fields. */
 export type InfoOf<V> =
@@ -86,7 +87,25 @@ export type LookupsFor<K extends FieldKind> = K extends 'text' | 'uuid' | 'enum'
             ? Common | Comparable
             : K extends 'bool' | 'binary'
               ? Common
-              : 'isnull' | 'not_isnull';
+              : K extends 'json'
+                ? JsonLookups
+                : 'isnull' | 'not_isnull';
+
+type JsonLookups = 'exact' | 'not' | 'isnull' | 'not_isnull' | 'contains' | 'contained_by' | 'filter';
+
+/**
+ * `data__filter`: paths inside the document, each with an optional lookup at the end
+ * (`{ 'owner__name__icontains': 'x', 'tags__0': 'a', 'age__gte': 18 }`).
+ */
+export type JsonPathFilter = Readonly<Record<string, unknown>>;
+
+type JsonLookupValue<T, L extends string> = L extends 'filter'
+  ? JsonPathFilter
+  : L extends 'contains' | 'contained_by'
+    ? JsonValue
+    : L extends 'isnull' | 'not_isnull'
+      ? boolean
+      : T | null;
 
 type LookupValue<T, L extends string> = L extends 'in' | 'not_in'
   ? readonly (T | null)[]
@@ -113,7 +132,7 @@ type PkInfo<M> = [PkKeys<M>] extends [never] ? ImplicitPk : InfoOf<M[PkKeys<M>]>
 type FilterEntries<M> = { [K in FieldKeys<M>]: [K, InfoOf<M[K]>] }[FieldKeys<M>] | ['pk', PkInfo<M>];
 
 type LookupEntry<N extends string, I> = {
-  [L in LookupsFor<InfoKind<I>>]: [`${N}__${L}`, LookupValue<InfoValue<I>, L>];
+  [L in LookupsFor<InfoKind<I>>]: [`${N}__${L}`, InfoKind<I> extends 'json' ? JsonLookupValue<InfoValue<I>, L> : LookupValue<InfoValue<I>, L>];
 }[LookupsFor<InfoKind<I>>];
 
 type FieldFilterEntries<M> =

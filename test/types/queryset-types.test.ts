@@ -30,6 +30,25 @@ describe('types: filters', () => {
     assert.equal(checks, 1);
   });
 
+  it('types JSON lookups: containment takes JSON, filter takes paths, text lookups do not apply', () => {
+    const checks = typeOnly(() => {
+      Everything.filter({ data: { a: 1 } });
+      Everything.filter({ data__contains: { a: 1 } });
+      Everything.filter({ loose__contained_by: [1, 'x', { y: null }] });
+      Everything.filter({ loose__filter: { owner__name__icontains: 'x', tags__0: 'a', age__gte: 18 } });
+      Everything.filter({ loose__not: null, data__isnull: false });
+      // @ts-expect-error JSON has no bigint
+      Everything.filter({ loose__contains: 1n });
+      // @ts-expect-error filter takes an object of paths
+      Everything.filter({ loose__filter: 'name' });
+      // @ts-expect-error icontains applies to text, not to a JSON document
+      Everything.filter({ loose__icontains: 'x' });
+      // @ts-expect-error JSONField<{ a: number }> equality takes that shape
+      Everything.filter({ data: { a: 'one' } });
+    });
+    assert.equal(checks, 1);
+  });
+
   it('types lookup values: in takes an array, range a pair', () => {
     const checks = typeOnly(() => {
       Everything.filter({ age__in: [1, 2] });

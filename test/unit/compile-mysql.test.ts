@@ -58,8 +58,23 @@ describe('mysql compiler: dialect variants', () => {
     assert.equal(mariadbDialect.capabilities.insertReturning, true);
     assert.equal(mysqlDialectFor('10.11.6-MariaDB-1:10.11.6+maria~ubu2204'), mariadbDialect);
     assert.equal(mysqlDialectFor('11.4.2-MariaDB'), mariadbDialect);
-    assert.equal(mysqlDialectFor('10.5.0-MariaDB'), mariadbDialect);
+    assert.equal(mysqlDialectFor('10.5.0-MariaDB').capabilities.insertReturning, true);
     assert.equal(mysqlDialectFor('8.0.36'), mysqlDialect);
+  });
+
+  it('compares JSON with JSON_EQUALS on MariaDB ≥ 10.7, containment both ways before, CAST … AS JSON on MySQL 8', () => {
+    const equals = { kind: 'jsonEquals', left: col('data'), right: { kind: 'jsonLiteral', json: '[1]' } } as const;
+    const render = (dialect: typeof mysqlDialect) => dialect.compiler.expr(equals, []);
+    assert.equal(render(mariadbDialect), "(COALESCE(JSON_EQUALS(`data`, ?), 0) = 1)");
+    assert.equal(render(mysqlDialectFor('10.6.9-MariaDB')), '(JSON_CONTAINS(`data`, ?) AND JSON_CONTAINS(?, `data`))');
+    assert.equal(render(mysqlDialect), '(CAST(`data` AS JSON) = CAST(? AS JSON))');
+  });
+
+  it('extracts JSON paths with a bound SQL/JSON path, quoting keys', () => {
+    const params: unknown[] = [];
+    const sql = compiler.expr({ kind: 'jsonPath', expr: col('data'), path: ['owner', 'dotted.key', '0'], as: 'presence' }, params);
+    assert.equal(sql, "NULLIF(JSON_TYPE(JSON_EXTRACT(`data`, ?)), 'NULL')");
+    assert.deepEqual(params, ['$."owner"."dotted.key"[0]']);
   });
 
   it('MariaDB before 10.5 has no RETURNING but keeps the MariaDB collation', () => {

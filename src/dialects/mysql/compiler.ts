@@ -7,10 +7,11 @@ import type {
   ExplainNode,
   FuncNode,
   InsertNode,
+  JsonPathNode,
   LockOptions,
   SelectNode,
 } from '../../sql/ast.js';
-import { quoteWith, SqlCompiler } from '../../sql/compiler.js';
+import { jsonPathText, quoteWith, SqlCompiler } from '../../sql/compiler.js';
 import { NotSupportedError } from '../../errors.js';
 
 /** The largest LIMIT MySQL accepts: its documented way to say "no limit" before an OFFSET. */
@@ -25,6 +26,11 @@ export class MysqlCompiler extends SqlCompiler {
     private readonly collation: string,
     /** MySQL 8 has SELECT … FOR UPDATE OF t; MariaDB does not. */
     private readonly lockOf: boolean,
+    /**
+     * How two JSON values are compared: MySQL 8 compares JSON-typed values with `=`, MariaDB ≥ 10.7
+     * has JSON_EQUALS, and older MariaDB only containment both ways (which ignores array order).
+     */
+    private readonly jsonEquality: 'cast' | 'json-equals' | 'mutual-containment',
   ) {
     super();
   }
@@ -163,6 +169,51 @@ export class MysqlCompiler extends SqlCompiler {
 
   protected override explain(node: ExplainNode, params: unknown[]): string {
     return `EXPLAIN FORMAT=JSON ${this.select(node.statement, params)}`;
+  }
+
+  protected jsonPath(node: JsonPathNode, params: unknown[]): string {
+    const value = () => `JSON_EXTRACT(${this.expr(node.expr, params)}, ${this.param(jsonPathText(node.path), params)})`;
+    switch (node.as) {
+      case 'json':
+        return value();
+      case 'presence':
+        // JSON_EXTRACT gives SQL NULL for a missing path but a JSON null for null; JSON_TYPE tells them apart.
+        return `NULLIF(JSON_TYPE(${value()}), 'NULL')`;
+      case 'string':
+        // Unquoted JSON text takes the connection's collation; the binary one keeps matching case-sensitive.
+        return `(CASE WHEN JSON_TYPE(${value()}) = 'STRING' THEN CONVERT(JSON_UNQUOTE(${value()}) USING utf8mb4) COLLATE ${this.collation} END)`;
+      case 'number':
+        return `(CASE WHEN JSON_TYPE(${value()}) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL') THEN CAST(JSON_UNQUOTE(${value()}) AS DOUBLE) END)`;
+    }
+  }
+
+  protected jsonLiteral(json: string, params: unknown[]): string {
+    return this.param(json, params);
+  }
+
+  /**
+   * JSON_CONTAINS also finds an object or array inside an array element (`[{"x":1}]` contains
+   * `{"x":1}`); PostgreSQL's rule, kept on every backend, wants the same structure at the top,
+   * an array containing one of its scalar elements being the only exception.
+   */
+  protected jsonContains(container: Expr, candidate: Expr, params: unknown[]): string {
+    const shape = (expr: Expr) => `(CASE JSON_TYPE(${this.expr(expr, params)}) WHEN 'OBJECT' THEN 'o' WHEN 'ARRAY' THEN 'a' ELSE 's' END)`;
+    const contains = `JSON_CONTAINS(${this.expr(container, params)}, ${this.expr(candidate, params)})`;
+    const outer = shape(container);
+    const inner = shape(candidate);
+    return `(${contains} AND (${outer} = ${inner} OR ${shape(container)} = 'a' AND ${shape(candidate)} = 's'))`;
+  }
+
+  protected jsonEquals(left: Expr, right: Expr, params: unknown[]): string {
+    switch (this.jsonEquality) {
+      case 'cast':
+        return `(CAST(${this.expr(left, params)} AS JSON) = CAST(${this.expr(right, params)} AS JSON))`;
+      case 'json-equals':
+        // MariaDB 10.11 reads JSON_EQUALS(NULL, …) as true inside OR; spelling out the NULL case avoids it.
+        return `(COALESCE(JSON_EQUALS(${this.expr(left, params)}, ${this.expr(right, params)}), 0) = 1)`;
+      case 'mutual-containment':
+        return `(JSON_CONTAINS(${this.expr(left, params)}, ${this.expr(right, params)}) AND JSON_CONTAINS(${this.expr(right, params)}, ${this.expr(left, params)}))`;
+    }
   }
 
   protected override transaction(node: Parameters<SqlCompiler['transaction']>[0]): string {

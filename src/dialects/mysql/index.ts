@@ -10,12 +10,13 @@ interface Variant {
   readonly collation: string;
   /** FOR UPDATE OF (MySQL 8, not MariaDB). */
   readonly lockOf: boolean;
+  readonly jsonEquality: 'cast' | 'json-equals' | 'mutual-containment';
 }
 
 function mysqlFamily(variant: Variant): Dialect {
   return {
     name: 'mysql',
-    compiler: new MysqlCompiler(variant.collation, variant.lockOf),
+    compiler: new MysqlCompiler(variant.collation, variant.lockOf, variant.jsonEquality),
     capabilities: {
       insertId: true,
       insertReturning: variant.returning,
@@ -35,11 +36,13 @@ function mysqlFamily(variant: Variant): Dialect {
 }
 
 /** MySQL 8: no INSERT … RETURNING. */
-export const mysqlDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_0900_bin', lockOf: true });
-/** MariaDB ≥ 10.5: the same SQL plus INSERT … RETURNING. */
-export const mariadbDialect: Dialect = mysqlFamily({ returning: true, collation: 'utf8mb4_nopad_bin', lockOf: false });
+export const mysqlDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_0900_bin', lockOf: true, jsonEquality: 'cast' });
+/** MariaDB ≥ 10.7: the same SQL plus INSERT … RETURNING and JSON_EQUALS. */
+export const mariadbDialect: Dialect = mysqlFamily({ returning: true, collation: 'utf8mb4_nopad_bin', lockOf: false, jsonEquality: 'json-equals' });
+/** MariaDB 10.5–10.6. */
+const mariadb105Dialect: Dialect = mysqlFamily({ returning: true, collation: 'utf8mb4_nopad_bin', lockOf: false, jsonEquality: 'mutual-containment' });
 /** MariaDB 10.2–10.4. */
-const olderMariadbDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_nopad_bin', lockOf: false });
+const olderMariadbDialect: Dialect = mysqlFamily({ returning: false, collation: 'utf8mb4_nopad_bin', lockOf: false, jsonEquality: 'mutual-containment' });
 
 /** Picks the variant from the server's version string ('10.11.6-MariaDB' or '8.0.36'). */
 export function mysqlDialectFor(version: string): Dialect {
@@ -47,5 +50,6 @@ export function mysqlDialectFor(version: string): Dialect {
   const match = /^(\d+)\.(\d+)/.exec(version);
   const major = Number(match?.[1] ?? 0);
   const minor = Number(match?.[2] ?? 0);
-  return major > 10 || (major === 10 && minor >= 5) ? mariadbDialect : olderMariadbDialect;
+  if (major > 10 || (major === 10 && minor >= 7)) return mariadbDialect;
+  return major === 10 && minor >= 5 ? mariadb105Dialect : olderMariadbDialect;
 }

@@ -1,4 +1,4 @@
-import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, OrderItem } from '../../sql/ast.js';
+import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, JsonPathNode, OrderItem } from '../../sql/ast.js';
 import { quoteWith, SqlCompiler } from '../../sql/compiler.js';
 
 const SERIAL: Partial<Record<ColumnType['type'], string>> = {
@@ -20,6 +20,11 @@ const PLAIN_COLUMN: ColumnDef = {
 };
 
 export class PostgresCompiler extends SqlCompiler {
+  /** @param options.naiveDatetimes datetimes are wall-clock times (`useTz: false`): TIMESTAMP, not TIMESTAMPTZ. */
+  constructor(private readonly options: { readonly naiveDatetimes?: boolean } = {}) {
+    super();
+  }
+
   quoteIdent(name: string): string {
     return quoteWith('"', name);
   }
@@ -50,7 +55,7 @@ export class PostgresCompiler extends SqlCompiler {
       case 'uuid':
         return 'UUID';
       case 'datetime':
-        return 'TIMESTAMPTZ';
+        return this.options.naiveDatetimes === true ? 'TIMESTAMP' : 'TIMESTAMPTZ';
       case 'date':
         return 'DATE';
       case 'time':
@@ -85,6 +90,38 @@ export class PostgresCompiler extends SqlCompiler {
     const sql = super.orderItem(item, params);
     if (!item.nullable) return sql;
     return `${sql}${item.desc ? ' NULLS LAST' : ' NULLS FIRST'}`;
+  }
+
+  /**
+   * Path parts are bound as text (a digit part indexes an array). Each use of the extraction
+   * renders it again, which binds its parameters again: simpler than a subquery, and as fast.
+   */
+  protected jsonPath(node: JsonPathNode, params: unknown[]): string {
+    const parts = () => node.path.map((part) => `${this.param(part, params)}::text`).join(', ');
+    const value = () => `jsonb_extract_path(${this.expr(node.expr, params)}, ${parts()})`;
+    switch (node.as) {
+      case 'json':
+        return value();
+      case 'presence':
+        return `jsonb_extract_path_text(${this.expr(node.expr, params)}, ${parts()})`;
+      case 'string':
+        return `(CASE WHEN jsonb_typeof(${value()}) = 'string' THEN ${value()} #>> '{}' END)`;
+      case 'number':
+        return `(CASE WHEN jsonb_typeof(${value()}) = 'number' THEN (${value()} #>> '{}')::numeric END)`;
+    }
+  }
+
+  /** Bound as text and cast: a parameter typed jsonb would be JSON-encoded a second time by the driver. */
+  protected jsonLiteral(json: string, params: unknown[]): string {
+    return `CAST(${this.param(json, params)}::text AS jsonb)`;
+  }
+
+  protected jsonContains(container: Expr, candidate: Expr, params: unknown[]): string {
+    return `(${this.expr(container, params)} @> ${this.expr(candidate, params)})`;
+  }
+
+  protected jsonEquals(left: Expr, right: Expr, params: unknown[]): string {
+    return `(${this.expr(left, params)} = ${this.expr(right, params)})`;
   }
 
   protected override explain(node: ExplainNode, params: unknown[]): string {

@@ -1,5 +1,5 @@
-import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, FuncNode, LikeNode, LockOptions } from '../../sql/ast.js';
-import { LIKE_ESCAPE, likePattern, quoteWith, SqlCompiler } from '../../sql/compiler.js';
+import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, FuncNode, JsonPathNode, LikeNode, LockOptions } from '../../sql/ast.js';
+import { jsonPathText, LIKE_ESCAPE, likePattern, quoteWith, SqlCompiler } from '../../sql/compiler.js';
 
 /** GLOB is SQLite's case-sensitive matcher; its metacharacters are escaped by bracketing. */
 function globPattern(value: string, mode: LikeNode['mode']): string {
@@ -138,6 +138,36 @@ export class SqliteCompiler extends SqlCompiler {
     let sql = limit === undefined ? (offset === undefined ? '' : ' LIMIT -1') : ` LIMIT ${bound(limit)}`;
     if (offset !== undefined) sql += ` OFFSET ${bound(offset)}`;
     return sql;
+  }
+
+  /** JSON is text here; json_type names what a path holds ('text', 'integer', 'real', …). */
+  protected jsonPath(node: JsonPathNode, params: unknown[]): string {
+    const doc = () => this.expr(node.expr, params);
+    const path = () => this.param(jsonPathText(node.path), params);
+    switch (node.as) {
+      case 'json':
+        // -> yields the value as JSON text (a string keeps its quotes), which the JSON functions compare.
+        return `(${doc()} -> ${path()})`;
+      case 'presence':
+        return `json_extract(${doc()}, ${path()})`;
+      case 'string':
+        return `(CASE WHEN json_type(${doc()}, ${path()}) = 'text' THEN json_extract(${doc()}, ${path()}) END)`;
+      case 'number':
+        return `(CASE WHEN json_type(${doc()}, ${path()}) IN ('integer', 'real') THEN json_extract(${doc()}, ${path()}) END)`;
+    }
+  }
+
+  protected jsonLiteral(json: string, params: unknown[]): string {
+    return this.param(json, params);
+  }
+
+  /** SQLite has no JSON containment or equality; the driver registers both, with PostgreSQL's rules. */
+  protected jsonContains(container: Expr, candidate: Expr, params: unknown[]): string {
+    return `terrapin_json_contains(${this.expr(container, params)}, ${this.expr(candidate, params)})`;
+  }
+
+  protected jsonEquals(left: Expr, right: Expr, params: unknown[]): string {
+    return `terrapin_json_equals(${this.expr(left, params)}, ${this.expr(right, params)})`;
   }
 
   /** SQLite locks the whole database on write; there is no row lock to take. */

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../../errors.js';
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, RowsOptions, WriteResult } from '../../execution/driver.js';
 import { translateSqliteError } from './errors.js';
+import { registerJsonFunctions } from './json-functions.js';
 
 const PRAGMA_NAME = /^[a-z_]+$/;
 const PRAGMA_VALUE = /^[A-Za-z0-9_-]+$/;
@@ -76,6 +77,7 @@ export class SqlitePool implements DriverPool {
     this.db.function('terrapin_lower', { deterministic: true }, (value: unknown) =>
       value === null ? null : simpleLower(String(value)),
     );
+    registerJsonFunctions(this.db);
   }
 
   private statement(cache: Map<string, Statement>, sql: string, mode: 'rows' | 'bigint' | 'write'): Statement {
