@@ -9,6 +9,7 @@ export type { ModelOptions, Manager } from './model/meta.js';
 export * as fields from './fields/index.js';
 export { Field } from './fields/base.js';
 export type { JsonValue } from './fields/misc.js';
+export { localtime, makeAware, type TimeSettings } from './config/timezone.js';
 export { QuerySet } from './query/queryset.js';
 export { ReverseRelation, ManyToManyRelation } from './model/related-manager.js';
 export { OnDelete } from './fields/relational.js';

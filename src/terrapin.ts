@@ -3,6 +3,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connectionSettings, parseDbUrl, type ConnectionObject, type ConnectionSettings } from './config/db-url.js';
 import type { Dialect } from './dialects/dialect.js';
+import { withTimeSettings } from './dialects/time-settings.js';
+import { checkTimezone, DEFAULT_TIME_SETTINGS, type TimeSettings } from './config/timezone.js';
+import { AutoTimeField } from './fields/temporal.js';
 import { mysqlDialect, mysqlDialectFor } from './dialects/mysql/index.js';
 import type { MysqlPool } from './dialects/mysql/driver.js';
 import { postgresDialect } from './dialects/postgres/index.js';
@@ -44,6 +47,17 @@ export interface TerrapinConfig {
   apps: Readonly<Record<string, AppConfig>>;
   /** Routers, tried in order: the first that names a connection decides (Tortoise's `routers`). */
   routers?: readonly (Router | (new () => Router))[];
+  /** Store datetimes in UTC (the default) or, when false, as wall-clock times in `timezone`. Tortoise's `use_tz`. */
+  useTz?: boolean;
+  use_tz?: boolean;
+  /** An IANA zone name (default 'UTC'): naive datetime strings are read in it and API responses show its offset. */
+  timezone?: string;
+}
+
+/** Tortoise's `use_tz` and `timezone` keyword arguments; a config's own keys win over them. */
+interface TimeOptions {
+  useTz?: boolean;
+  timezone?: string;
 }
 
 /**
@@ -56,13 +70,13 @@ export interface Router {
 }
 
 export type InitOptions =
-  | { config: TerrapinConfig; dbUrl?: never; modules?: never; routers?: never }
-  | {
+  | ({ config: TerrapinConfig; dbUrl?: never; modules?: never; routers?: never } & TimeOptions)
+  | ({
       dbUrl: string;
       modules: Readonly<Record<string, readonly ModelSource[]>>;
       routers?: TerrapinConfig['routers'];
       config?: never;
-    };
+    } & TimeOptions);
 
 const DIALECTS: Record<ConnectionSettings['dialect'], Dialect> = {
   sqlite: sqliteDialect,
@@ -98,6 +112,13 @@ async function loadModels(source: ModelSource, app: string): Promise<ModelClassL
   return found;
 }
 
+function timeSettings(config: TerrapinConfig, options: TimeOptions): TimeSettings {
+  const useTz = config.useTz ?? config.use_tz ?? options.useTz ?? DEFAULT_TIME_SETTINGS.useTz;
+  if (typeof useTz !== 'boolean') throw new ConfigurationError(`useTz must be true or false, got ${JSON.stringify(useTz)}.`);
+  const timezone = checkTimezone(config.timezone ?? options.timezone ?? DEFAULT_TIME_SETTINGS.timezone);
+  return { useTz, timezone };
+}
+
 /**
  * A Terrapin instance: its connections and registered models. `Terrapin.init(...)` and the other
  * static methods use the default instance; create more with `new Terrapin()` to run two
@@ -113,6 +134,7 @@ export class Terrapin implements Runtime {
   private readonly metas: ModelMeta[] = [];
   private readonly log = new QueryLog();
   private routers: Router[] = [];
+  private time: TimeSettings = DEFAULT_TIME_SETTINGS;
   private state: 'new' | 'ready' | 'closed' = 'new';
 
   constructor() {
@@ -146,6 +168,7 @@ export class Terrapin implements Runtime {
     if (this.state === 'ready') await this.close();
     this.metas.length = 0;
     const config = this.configFrom(options);
+    this.time = timeSettings(config, options);
     this.routers = (config.routers ?? []).map((r) => (typeof r === 'function' ? new r() : r));
     const connectionNames = Object.keys(config.connections);
     if (connectionNames.length === 0) throw new ConfigurationError('config.connections is empty; add at least one, e.g. { default: "sqlite://db.sqlite3" }.');
@@ -156,6 +179,7 @@ export class Terrapin implements Runtime {
     const drafts: DraftEntry[] = [];
     try {
       await this.detectDialects();
+      for (const handle of this.handles.values()) handle.dialect = withTimeSettings(handle.dialect, this.time);
       for (const [app, appConfig] of Object.entries(config.apps)) {
         const connection = appConfig.defaultConnection ?? appConfig.default_connection ?? 'default';
         if (!this.handles.has(connection)) {
@@ -228,6 +252,7 @@ export class Terrapin implements Runtime {
     const metas = buildMetas(entries.map((e) => e.draft));
     metas.forEach((meta, i) => {
       meta.binding = { runtime: this, connection: entries[i]!.connection };
+      for (const field of meta.fields) if (field instanceof AutoTimeField) field.zone = this.time.timezone;
     });
     for (const meta of metas) {
       for (const relation of meta.relations.values()) {
@@ -256,6 +281,16 @@ export class Terrapin implements Runtime {
   /** `onQuery` on the default instance. */
   static onQuery(listener: QueryListener, options?: QueryListenerOptions): () => void {
     return Terrapin.default.onQuery(listener, options);
+  }
+
+  /** Whether datetimes are stored in UTC (true, the default) or as wall-clock times in `timezone`. */
+  get useTz(): boolean {
+    return this.time.useTz;
+  }
+
+  /** The configured IANA zone ('UTC' unless init said otherwise). */
+  get timezone(): string {
+    return this.time.timezone;
   }
 
   /** The registered models' metadata. */

@@ -54,6 +54,8 @@ export interface Dialect {
   /** For messages and logs only; never branch on it outside dialects/. */
   readonly name: 'sqlite' | 'postgres' | 'mysql';
   readonly compiler: SqlCompiler;
+  /** The compiler for `useTz: false`, where the datetime column type differs (PostgreSQL's TIMESTAMP). */
+  readonly naiveDatetimeCompiler?: SqlCompiler;
   readonly capabilities: Capabilities;
   readonly values: ValueConventions;
   readonly introspection: Introspection;

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import { fromWallClock, wallClock } from '../config/timezone.js';
 import type { ValueConventions } from '../dialects/dialect.js';
 import type { ColumnType } from '../sql/ast.js';
 import type { CommonFieldOptions, FieldType } from '../types/field-brand.js';
@@ -26,9 +27,14 @@ function impossibleDay(text: string): boolean {
   return days === undefined || day < 1 || day > days;
 }
 
-abstract class AutoTimeField<T> extends Field<T> {
+export abstract class AutoTimeField<T> extends Field<T> {
   readonly autoNow: boolean;
   readonly autoNowAdd: boolean;
+  /**
+   * The app's `timezone` (set when the model is registered): naive datetime strings are read in
+   * it, and a TimeField's `autoNow` takes the time of day there.
+   */
+  zone = 'UTC';
 
   constructor(options: AutoTimeOptions<T>) {
     super(options);
@@ -66,13 +72,19 @@ export class DatetimeFieldImpl extends AutoTimeField<Date> {
   normalize(value: unknown): Date {
     let date: Date;
     if (value instanceof Date) date = value;
-    else if (typeof value === 'string') date = new Date(HAS_ZONE.test(value.trim()) ? value : `${value.trim().replace(' ', 'T')}Z`);
+    else if (typeof value === 'string') date = HAS_ZONE.test(value.trim()) ? new Date(value) : this.naive(value);
     else if (typeof value === 'number') date = new Date(value);
     else throw this.invalid(value, 'expected a Date or an ISO-8601 string');
     if (Number.isNaN(date.getTime()) || (typeof value === 'string' && impossibleDay(value.trim()))) {
       throw this.invalid(value, 'is not a valid date and time');
     }
     return date;
+  }
+
+  /** A string without an offset is a wall-clock time in the app's timezone (UTC unless configured). */
+  private naive(value: string): Date {
+    if (this.zone === 'UTC') return new Date(`${value.trim().replace(' ', 'T')}Z`);
+    return fromWallClock(value, this.zone) ?? new Date(Number.NaN);
   }
 
   protected override encodeCanonical(value: Date, conventions: ValueConventions): unknown {
@@ -124,7 +136,7 @@ export class TimeFieldImpl extends AutoTimeField<string> {
   }
 
   now(): string {
-    return new Date().toISOString().slice(11, 23).replace(/\.?0+$/, '');
+    return wallClock(new Date(), this.zone).slice(11).replace(/\.?0+$/, '');
   }
 
   normalize(value: unknown): string {

@@ -8,6 +8,7 @@ import { FieldError } from '../errors.js';
 import type { Field } from '../fields/base.js';
 import { CharFieldImpl } from '../fields/text.js';
 import type { ModelMeta } from '../model/meta.js';
+import type { AutoTimeField } from '../fields/temporal.js';
 import type { ForwardRelation, Relation } from '../model/relations.js';
 import { computedRecord, schemaMetaOf, type ComputedType, type ResolvedOptions } from './options.js';
 
@@ -17,8 +18,10 @@ export type Shape =
   | { readonly kind: 'string'; readonly maxLength: number | undefined }
   | { readonly kind: 'enum'; readonly members: readonly (string | number)[] }
   | {
-      readonly kind: 'bigint' | 'number' | 'uuid' | 'boolean' | 'datetime' | 'date' | 'time' | 'timedelta' | 'json' | 'binary' | 'any';
+      readonly kind: 'bigint' | 'number' | 'uuid' | 'boolean' | 'date' | 'time' | 'timedelta' | 'json' | 'binary' | 'any';
     }
+  /** `zone` is read when a value is written (the app's timezone is set at init, after schemas may be built). */
+  | { readonly kind: 'datetime'; readonly zone?: () => string }
   | { readonly kind: 'custom'; readonly zod: z.ZodType }
   | { readonly kind: 'object' | 'array'; readonly of: ObjectDesc };
 
@@ -109,6 +112,8 @@ export function fieldShape(field: Field): Shape {
       return { kind: 'boolean' };
     case 'enum':
       return { kind: 'enum', members: [] };
+    case 'datetime':
+      return { kind: 'datetime', zone: () => (field as AutoTimeField<Date>).zone };
     default:
       return { kind: field.kind };
   }

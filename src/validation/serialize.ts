@@ -7,6 +7,7 @@
 import { NoValuesFetched, ParamsError } from '../errors.js';
 import { RELATED, type RelatedCache } from '../model/instance-state.js';
 import type { ObjectDesc, PropertyDesc, Shape } from './describe.js';
+import { localtime } from '../config/timezone.js';
 
 type Instance = Record<string, unknown> & RelatedCache;
 type Convert = (value: unknown) => unknown;
@@ -31,8 +32,11 @@ export function jsonReady(value: unknown): unknown {
 
 function scalarConverter(shape: Shape): Convert | undefined {
   switch (shape.kind) {
-    case 'datetime':
-      return (v) => (v instanceof Date ? v.toISOString() : v);
+    case 'datetime': {
+      // In the app's timezone, as Tortoise's Pydantic models show aware datetimes ('…+08:00').
+      const zone = shape.zone ?? (() => 'UTC');
+      return (v) => (v instanceof Date ? localtime(v, zone()) : v);
+    }
     case 'bigint':
       return (v) => (typeof v === 'bigint' || typeof v === 'number' ? v.toString() : v);
     case 'binary':

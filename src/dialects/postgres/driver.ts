@@ -7,7 +7,7 @@ import { translatePostgresError } from './errors.js';
 type Sql = postgres.Sql<Record<string, never>>;
 type Params = postgres.ParameterOrJSON<never>[];
 
-/** Keep DATE and TIME as the server's text so they round-trip without a timezone shift. */
+/** Keep DATE, TIME and TIMESTAMP as the server's text so they round-trip without a timezone shift. */
 const textual = (oid: number) => ({ to: oid, from: [oid], serialize: (x: unknown) => String(x), parse: (x: string) => x });
 
 /** postgres.js's (undocumented) per-query hook that receives the connection a query runs on. */
@@ -74,6 +74,8 @@ export class PostgresPool implements DriverPool {
         bigint: postgres.BigInt,
         date: textual(1082),
         time: textual(1083),
+        // TIMESTAMP (no zone) as text: the driver would read it in the process's local zone.
+        timestamp: textual(1114),
       },
     }) as unknown as Sql;
   }

@@ -7,6 +7,7 @@ import { postgresValues } from './values.js';
 export const postgresDialect: Dialect = {
   name: 'postgres',
   compiler: new PostgresCompiler(),
+  naiveDatetimeCompiler: new PostgresCompiler({ naiveDatetimes: true }),
   capabilities: {
     insertId: false,
     insertReturning: true,

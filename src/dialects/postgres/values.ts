@@ -7,7 +7,8 @@ const hasToJson = (value: unknown): value is { toJSON(): unknown } =>
 export const postgresValues: ValueConventions = {
   encodeBoolean: (value) => value,
   encodeDatetime: (value) => value,
-  decodeDatetime: (raw) => (raw instanceof Date ? raw : new Date(raw as string)),
+  // TIMESTAMPTZ arrives as a Date; a TIMESTAMP (read as text) without an offset is UTC, as everywhere.
+  decodeDatetime: (raw) => (raw instanceof Date ? raw : new Date(/(Z|[+-]\d{2}(:?\d{2})?)$/.test(raw as string) ? (raw as string) : `${String(raw).replace(' ', 'T')}Z`)),
   encodeBigInt: (value) => value,
   // postgres.js types a parameter by its JS type before the server's jsonb applies (true → bool,
   // Date → timestamptz, [true] → bool[]); a plain wrapper has none, and its JSON.stringify calls toJSON.

@@ -1,0 +1,109 @@
+import { ConfigurationError, ParamsError } from '../errors.js';
+
+/**
+ * Tortoise's `use_tz` and `timezone`, for JS, where a `Date` is always an instant:
+ * - `timezone` (an IANA name, default 'UTC') is the zone a datetime string without an offset is
+ *   read in, the zone `autoNow` times of day are taken in, and the offset API responses show;
+ * - `useTz: false` stores datetimes as wall-clock times in that zone, without an offset
+ *   (TIMESTAMP rather than TIMESTAMPTZ on PostgreSQL), for databases shared with software
+ *   that keeps local times. The default, `true`, stores UTC.
+ */
+export interface TimeSettings {
+  readonly useTz: boolean;
+  readonly timezone: string;
+}
+
+export const DEFAULT_TIME_SETTINGS: TimeSettings = { useTz: true, timezone: 'UTC' };
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let format = formatters.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, format);
+  }
+  return format;
+}
+
+/** The IANA zone name, checked against the runtime's time zone database. */
+export function checkTimezone(zone: unknown): string {
+  if (typeof zone !== 'string' || zone === '') {
+    throw new ConfigurationError(`timezone must be an IANA zone name such as 'UTC' or 'Asia/Shanghai', got ${JSON.stringify(zone)}.`);
+  }
+  try {
+    formatter(zone);
+  } catch {
+    throw new ConfigurationError(`timezone '${zone}' is not a time zone this runtime knows; use an IANA name such as 'UTC', 'Europe/Berlin' or 'Asia/Shanghai'.`);
+  }
+  return zone;
+}
+
+/** Milliseconds the zone's wall clock is ahead of UTC at `instant`. */
+export function zoneOffset(instant: number, zone: string): number {
+  if (zone === 'UTC') return 0;
+  const parts: Record<string, number> = {};
+  for (const part of formatter(zone).formatToParts(instant)) parts[part.type] = Number(part.value);
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** 'YYYY-MM-DD HH:MM:SS.mmm': the wall-clock time in `zone` at `date`, without an offset. */
+export function wallClock(date: Date, zone: string): string {
+  const shifted = new Date(date.getTime() + zoneOffset(date.getTime(), zone));
+  return shifted.toISOString().slice(0, 23).replace('T', ' ');
+}
+
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
+
+/**
+ * The instant a wall-clock time in `zone` names. In the hour a clock is set back the earlier of
+ * the two instants is taken; in the hour it skips, the time is read with the offset before the gap.
+ */
+export function fromWallClock(text: string, zone: string): Date | undefined {
+  const match = WALL_CLOCK.exec(text.trim());
+  if (match === null) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = ''] = match;
+  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(fraction.padEnd(3, '0').slice(0, 3)));
+  if (zone === 'UTC') return new Date(asUtc);
+  const before = zoneOffset(asUtc - 86_400_000, zone);
+  const after = zoneOffset(asUtc + 86_400_000, zone);
+  // Try the offsets in force around that day, earlier first; keep the one that reads back the same.
+  for (const offset of before >= after ? [before, after] : [after, before]) {
+    const instant = asUtc - offset;
+    if (zoneOffset(instant, zone) === offset) return new Date(instant);
+  }
+  return new Date(asUtc - before);
+}
+
+/**
+ * A `Date` as ISO-8601 with the offset of `zone`: `localtime(date, 'Asia/Shanghai')` →
+ * '2024-05-01T20:00:00.000+08:00'. UTC gives `toISOString()`'s 'Z' form.
+ */
+export function localtime(date: Date, zone = 'UTC'): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new ParamsError(`localtime takes a valid Date, got ${String(date)}.`);
+  if (zone === 'UTC') return date.toISOString();
+  const offset = zoneOffset(date.getTime(), checkTimezone(zone));
+  const minutes = Math.round(offset / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const suffix = `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+  return `${wallClock(date, zone).replace(' ', 'T')}${suffix}`;
+}
+
+/** The instant a wall-clock time string ('2024-05-01 20:00:00') names in `zone`: Tortoise's `make_aware`. */
+export function makeAware(text: string, zone = 'UTC'): Date {
+  const date = typeof text === 'string' ? fromWallClock(text, checkTimezone(zone)) : undefined;
+  if (date === undefined) throw new ParamsError(`makeAware takes 'YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]' without an offset, got ${JSON.stringify(text)}.`);
+  return date;
+}

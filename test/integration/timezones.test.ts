@@ -1,0 +1,164 @@
+/**
+ * `useTz` and `timezone`: what is stored (read back with raw SQL), what comes back, naive strings,
+ * autoNow/autoNowAdd, date parts, schema output, on every backend; the conversions at DST edges;
+ * and the configuration errors.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ConfigurationError, Model, ParamsError, Terrapin, fields, localtime, makeAware, modelSchema } from '../../src/index.js';
+import { activeBackends, freshDatabase, type BackendName } from '../support/backends.js';
+
+export class Meeting extends Model {
+  id = fields.IntField({ pk: true });
+  at = fields.DatetimeField();
+  createdAt = fields.DatetimeField({ autoNowAdd: true });
+  updatedAt = fields.DatetimeField({ autoNow: true });
+  clock = fields.TimeField({ autoNow: true });
+  static override meta = { table: 'tz_meeting' };
+}
+
+const NOON_UTC = new Date('2024-05-01T12:00:00.000Z');
+
+/** The `at` column as stored, as 'YYYY-MM-DD HH:MM:SS' (backends hand it back in different forms). */
+async function storedAt(backend: BackendName, id: number): Promise<string> {
+  const handle = Terrapin.default.connection('default');
+  const sql = {
+    sqlite: 'SELECT "at" FROM "tz_meeting" WHERE "id" = ?',
+    postgres: `SELECT to_char("at" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || CASE WHEN pg_typeof("at") = 'timestamp with time zone'::regtype THEN ' tz' ELSE '' END FROM "tz_meeting" WHERE "id" = $1`,
+    mysql: 'SELECT DATE_FORMAT(`at`, \'%Y-%m-%d %H:%i:%s\') FROM `tz_meeting` WHERE `id` = ?',
+  }[backend];
+  const [[value]] = (await handle.rows(sql, [id])) as [[unknown]];
+  return String(value).replace('T', ' ').replace(/\.\d+Z?$/, '').replace(/Z$/, '');
+}
+
+function withinNow(value: Date, start: number): void {
+  assert.ok(value.getTime() >= start - 1 && value.getTime() <= Date.now() + 1, `${value.toISOString()} is not the time of the write`);
+}
+
+for (const backend of activeBackends()) {
+  describe(`${backend}: useTz false, timezone Asia/Shanghai (UTC+8)`, () => {
+    before(async () => {
+      const url = await freshDatabase(backend, 'timezones_naive');
+      await Terrapin.init({ dbUrl: url, modules: { models: [{ Meeting }] }, useTz: false, timezone: 'Asia/Shanghai' });
+      await Terrapin.generateSchemas();
+    });
+    after(() => Terrapin.close());
+
+    it('stores the wall-clock time in the zone, without an offset, and reads back the same instant', async () => {
+      assert.equal(Terrapin.default.useTz, false);
+      assert.equal(Terrapin.default.timezone, 'Asia/Shanghai');
+      const meeting = await Meeting.create({ id: 1, at: NOON_UTC });
+      // PostgreSQL: the column is TIMESTAMP (no ' tz' suffix), holding Shanghai's 20:00.
+      assert.equal(await storedAt(backend, 1), '2024-05-01 20:00:00');
+      assert.equal((await Meeting.get({ id: 1 })).at.getTime(), NOON_UTC.getTime());
+      assert.equal(meeting.at.getTime(), NOON_UTC.getTime());
+    });
+
+    it('reads a string without an offset in the zone; one with an offset as written', async () => {
+      const naive = await Meeting.create({ id: 2, at: '2024-05-01 20:00:00' as unknown as Date });
+      assert.equal(naive.at.toISOString(), '2024-05-01T12:00:00.000Z');
+      const offset = await Meeting.create({ id: 3, at: '2024-05-01T20:00:00+02:00' as unknown as Date });
+      assert.equal(offset.at.toISOString(), '2024-05-01T18:00:00.000Z');
+      assert.equal(await storedAt(backend, 3), '2024-05-02 02:00:00');
+    });
+
+    it('filters and date parts work on the wall clock', async () => {
+      assert.deepEqual(await Meeting.filter({ at: NOON_UTC }).orderBy('id').valuesList('id', { flat: true }), [1, 2]);
+      assert.deepEqual(await Meeting.filter({ at__gt: NOON_UTC }).valuesList('id', { flat: true }), [3]);
+      assert.deepEqual(await Meeting.filter({ at__hour: 20 }).orderBy('id').valuesList('id', { flat: true }), [1, 2]);
+      assert.deepEqual(await Meeting.filter({ at__day: 2 }).valuesList('id', { flat: true }), [3]);
+      const [row] = await Meeting.filter({ id: 1 }).values('at');
+      assert.equal(row!.at.getTime(), NOON_UTC.getTime());
+    });
+
+    it('autoNowAdd and autoNow store the current wall clock; a TimeField takes the time of day in the zone', async () => {
+      const start = Date.now();
+      const meeting = await Meeting.create({ id: 4, at: NOON_UTC });
+      const loaded = await Meeting.get({ id: 4 });
+      withinNow(loaded.createdAt, start);
+      withinNow(loaded.updatedAt, start);
+      assert.equal(loaded.createdAt.getTime(), meeting.createdAt.getTime());
+      const shanghaiHour = (new Date().getUTCHours() + 8) % 24;
+      const hour = Number(loaded.clock.slice(0, 2));
+      assert.ok(hour === shanghaiHour || hour === (shanghaiHour + 23) % 24, `clock ${loaded.clock} is not Shanghai's hour ${shanghaiHour}`);
+    });
+
+    it('schema output shows the zone offset', async () => {
+      const schema = modelSchema(Meeting, { include: ['id', 'at'] });
+      const out = await schema.fromOrm(await Meeting.get({ id: 1 }));
+      assert.deepEqual(out, { id: 1, at: '2024-05-01T20:00:00.000+08:00' });
+    });
+  });
+
+  describe(`${backend}: useTz true (the default), timezone America/New_York`, () => {
+    before(async () => {
+      const url = await freshDatabase(backend, 'timezones_aware');
+      await Terrapin.init({ dbUrl: url, modules: { models: [{ Meeting }] }, timezone: 'America/New_York' });
+      await Terrapin.generateSchemas();
+    });
+    after(() => Terrapin.close());
+
+    it('stores UTC and reads naive strings in the zone, daylight saving included', async () => {
+      assert.equal(Terrapin.default.useTz, true);
+      const winter = await Meeting.create({ id: 1, at: '2024-01-15 07:00' as unknown as Date });
+      const summer = await Meeting.create({ id: 2, at: '2024-07-01T08:00:00' as unknown as Date });
+      assert.equal(winter.at.toISOString(), '2024-01-15T12:00:00.000Z');
+      assert.equal(summer.at.toISOString(), '2024-07-01T12:00:00.000Z');
+      assert.equal(await storedAt(backend, 1), backend === 'postgres' ? '2024-01-15 12:00:00 tz' : '2024-01-15 12:00:00');
+      assert.equal((await Meeting.get({ id: 2 })).at.toISOString(), '2024-07-01T12:00:00.000Z');
+    });
+
+    it('schema output uses the offset in force at each instant', async () => {
+      const schema = modelSchema(Meeting, { include: ['id', 'at'] });
+      assert.deepEqual(await schema.fromQueryset(Meeting.all().orderBy('id')), [
+        { id: 1, at: '2024-01-15T07:00:00.000-05:00' },
+        { id: 2, at: '2024-07-01T08:00:00.000-04:00' },
+      ]);
+    });
+  });
+}
+
+describe('timezone conversions', () => {
+  it('localtime writes an instant with the offset of a zone; UTC keeps the Z form', () => {
+    assert.equal(localtime(NOON_UTC, 'Asia/Shanghai'), '2024-05-01T20:00:00.000+08:00');
+    assert.equal(localtime(NOON_UTC, 'Asia/Kolkata'), '2024-05-01T17:30:00.000+05:30');
+    assert.equal(localtime(NOON_UTC, 'America/St_Johns'), '2024-05-01T09:30:00.000-02:30');
+    assert.equal(localtime(NOON_UTC), '2024-05-01T12:00:00.000Z');
+    assert.equal(localtime(new Date('1969-12-31T23:59:59.500Z'), 'Europe/Paris'), '1970-01-01T00:59:59.500+01:00');
+  });
+
+  it('makeAware reads wall clocks at daylight-saving edges: the earlier instant when repeated, the pre-gap offset when skipped', () => {
+    assert.equal(makeAware('2024-11-03 01:30', 'America/New_York').toISOString(), '2024-11-03T05:30:00.000Z');
+    assert.equal(makeAware('2024-03-10 02:30', 'America/New_York').toISOString(), '2024-03-10T07:30:00.000Z');
+    assert.equal(makeAware('2024-03-10 03:30', 'America/New_York').toISOString(), '2024-03-10T07:30:00.000Z');
+    assert.equal(makeAware('2024-10-27 02:30:00.250', 'Europe/Berlin').toISOString(), '2024-10-27T00:30:00.250Z');
+    assert.equal(makeAware('2024-05-01').toISOString(), '2024-05-01T00:00:00.000Z');
+  });
+
+  it('refuses what is not a wall-clock time', () => {
+    assert.throws(() => makeAware('2024-05-01T20:00:00+08:00', 'Asia/Shanghai'), (e: unknown) => e instanceof ParamsError && /without an offset, got "2024-05-01T20:00:00\+08:00"/.test(e.message));
+    assert.throws(() => localtime(new Date('nope'), 'UTC'), (e: unknown) => e instanceof ParamsError && /valid Date/.test(e.message));
+  });
+});
+
+describe('timezone configuration errors', () => {
+  it('an unknown zone or a non-boolean useTz is a ConfigurationError before any connection opens', async () => {
+    const terrapin = new Terrapin();
+    await assert.rejects(
+      terrapin.init({ dbUrl: 'sqlite://:memory:', modules: { models: [] }, timezone: 'Mars/Olympus_Mons' }),
+      (e: unknown) => e instanceof ConfigurationError && /timezone 'Mars\/Olympus_Mons' is not a time zone this runtime knows/.test(e.message),
+    );
+    await assert.rejects(
+      terrapin.init({ config: { connections: { default: 'sqlite://:memory:' }, apps: {}, use_tz: 'yes' as never } }),
+      (e: unknown) => e instanceof ConfigurationError && e.message === 'useTz must be true or false, got "yes".',
+    );
+  });
+
+  it("the config's own keys win over the keyword options, as in Tortoise", async () => {
+    const terrapin = new Terrapin();
+    await terrapin.init({ config: { connections: { default: 'sqlite://:memory:' }, apps: {}, timezone: 'Europe/Oslo', use_tz: false }, timezone: 'UTC', useTz: true });
+    assert.equal(terrapin.timezone, 'Europe/Oslo');
+    assert.equal(terrapin.useTz, false);
+    await terrapin.close();
+  });
+});
