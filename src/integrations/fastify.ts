@@ -155,9 +155,13 @@ function prepare(app: FastifyInstance, options: RegisterOptions): void {
 async function plugin(app: FastifyInstance, options: TerrapinPluginOptions): Promise<void> {
   prepare(app, options);
   const terrapin = options.terrapin ?? Terrapin.default;
+  const time = {
+    ...(options.useTz === undefined ? {} : { useTz: options.useTz }),
+    ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
+  };
   const init = (options.config !== undefined
-    ? { config: options.config }
-    : { dbUrl: options.dbUrl, modules: options.modules, ...(options.routers === undefined ? {} : { routers: options.routers }) }) as InitOptions;
+    ? { config: options.config, ...time }
+    : { dbUrl: options.dbUrl, modules: options.modules, ...time, ...(options.routers === undefined ? {} : { routers: options.routers }) }) as InitOptions;
   await terrapin.init(init);
   app.addHook('onClose', async () => {
     await terrapin.close();

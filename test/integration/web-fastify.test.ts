@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ConfigurationError, IntegrityError, SchemaValidationError, MultipleObjectsReturned, Terrapin, ValidationError } from '../../src/index.js';
-import { registerTerrapin, type RegisterOptions } from '../../src/integrations/fastify.js';
+import { registerTerrapin, terrapinPlugin, type RegisterOptions } from '../../src/integrations/fastify.js';
 import { forEachBackend, type BackendContext } from '../support/backends.js';
 import { assertNoSessions, assertSessions, call, sleep, WebEntry, WebItem, webModels } from '../fixtures/web.js';
 
@@ -70,6 +70,17 @@ forEachBackend(SUITE, webModels, (ctx) => {
         return true;
       });
       await assertNoSessions(ctx.backend, SUITE);
+    }
+  });
+
+  it('the plugin form passes useTz and timezone on to init, as RegisterTortoise does', async () => {
+    const app = Fastify();
+    await app.register(terrapinPlugin, { dbUrl: ctx.url, modules: { models: webModels }, useTz: false, timezone: 'Asia/Shanghai' });
+    try {
+      assert.equal(app.terrapin.useTz, false);
+      assert.equal(app.terrapin.timezone, 'Asia/Shanghai');
+    } finally {
+      await app.close();
     }
   });
 
