@@ -10,8 +10,12 @@ type Params = postgres.ParameterOrJSON<never>[];
 /** Keep DATE, TIME and TIMESTAMP as the server's text so they round-trip without a timezone shift. */
 const textual = (oid: number) => ({ to: oid, from: [oid], serialize: (x: unknown) => String(x), parse: (x: string) => x });
 
-/** postgres.js's (undocumented) per-query hook that receives the connection a query runs on. */
-type QueryOptions = { prepare: true; onexecute?: (connection: PgConnection) => void };
+/**
+ * postgres.js's (undocumented) per-query hook that receives the connection a query runs on. Its
+ * result decides whether the connection takes the next query before this one is answered: a
+ * falsy one (undefined included) parks the connection until then, which undoes pipelining.
+ */
+type QueryOptions = { prepare: true; onexecute?: (connection: PgConnection) => boolean };
 interface PgConnection {
   onclose: ((error: Error) => void) | null;
 }
@@ -107,11 +111,14 @@ export class PostgresPool implements DriverPool {
     const options: QueryOptions = {
       prepare: true,
       onexecute: (connection) => {
-        if (held !== undefined) return;
-        held = connection;
-        connection.onclose = (error) => {
-          lost ??= error;
-        };
+        if (held === undefined) {
+          held = connection;
+          connection.onclose = (error) => {
+            lost ??= error;
+          };
+        }
+        // Keep pipelining: BEGIN and the first statement go out together (see TransactionSession).
+        return true;
       },
     };
     const guard = async <T>(text: string, run: () => Promise<T>): Promise<T> => {
