@@ -85,8 +85,8 @@ export class ModelSchema<M extends Model = Model, O extends TypedOptions = {}> {
     const refPrefix = options.refPrefix ?? DEFAULT_REF;
     const { description } = this.built();
     const root = objectSchema(description.root, refPrefix);
-    if (description.defs.length === 0 || refPrefix !== DEFAULT_REF) return root;
-    return { ...root, $defs: componentSchemas(description.defs, refPrefix) };
+    if (refPrefix !== DEFAULT_REF) return root;
+    return generated(description.defs.length === 0 ? root : { ...root, $defs: componentSchemas(description.defs, refPrefix) }, this);
   }
 
   /** Named schemas of this model and every nested one, for OpenAPI `components.schemas` (refs to '#/components/schemas/' by default). */
@@ -179,6 +179,29 @@ export class ModelSchema<M extends Model = Model, O extends TypedOptions = {}> {
   }
 }
 
+/** A schema that can stand as a named OpenAPI component. */
+export interface NamedSchema {
+  readonly name: string;
+  components(options?: JsonSchemaOptions): Record<string, JsonSchema>;
+}
+
+/**
+ * Each `jsonSchema()` result and the schema that made it, so an OpenAPI document can show a
+ * route's generated schema as `$ref: '#/components/schemas/UserOut'` with the component listed
+ * once, as FastAPI's are, instead of a copy inlined in every route.
+ */
+const generatedBy = new WeakMap<object, NamedSchema>();
+
+function generated(schema: JsonSchema, source: NamedSchema): JsonSchema {
+  generatedBy.set(schema, source);
+  return schema;
+}
+
+/** The schema whose `jsonSchema()` returned `value`, if any. */
+export function namedSchemaOf(value: object): NamedSchema | undefined {
+  return generatedBy.get(value);
+}
+
 /** The same for lists: `zod` is an array of the item, `jsonSchema()` an array of the item's `$ref`. */
 export class QuerysetSchema<M extends Model = Model, O extends TypedOptions = {}> {
   readonly name: string;
@@ -195,7 +218,7 @@ export class QuerysetSchema<M extends Model = Model, O extends TypedOptions = {}
     const refPrefix = options.refPrefix ?? DEFAULT_REF;
     const list = { title: this.name, type: 'array', items: { $ref: `${refPrefix}${this.item.name}` } };
     if (refPrefix !== DEFAULT_REF) return list;
-    return { ...list, $defs: this.item.components({ refPrefix }) };
+    return generated({ ...list, $defs: this.item.components({ refPrefix }) }, this);
   }
 
   components(options: JsonSchemaOptions = {}): Record<string, JsonSchema> {

@@ -268,6 +268,13 @@ forEachBackendApp(SUITE, (app) => {
       openapi: string;
       info: { title: string; version: string };
       paths: Record<string, Record<string, { requestBody?: any; responses: Record<string, any>; parameters?: any[]; summary?: string }>>;
+      components: { schemas: Record<string, any> };
+    };
+    // Generated schemas are named components, as FastAPI's are; routes refer to them.
+    const resolve = (schema: { $ref?: string }): any => {
+      const name = schema.$ref?.replace('#/components/schemas/', '');
+      assert.ok(name !== undefined && name in doc.components.schemas, `${schema.$ref} is a component`);
+      return doc.components.schemas[name];
     };
     assert.match(doc.openapi, /^3\.\d+\.\d+$/);
     assert.deepEqual([doc.info.title, doc.info.version], ['Terrapin example API', '1.0.0']);
@@ -278,15 +285,20 @@ forEachBackendApp(SUITE, (app) => {
 
     const post = doc.paths['/users']!.post!;
     assert.equal(post.summary, 'Create a user');
-    const bodySchema = post.requestBody.content['application/json'].schema;
+    assert.deepEqual(post.requestBody.content['application/json'].schema, { $ref: '#/components/schemas/UserIn' });
+    const bodySchema = resolve(post.requestBody.content['application/json'].schema);
     assert.deepEqual(bodySchema.required, ['name']);
     assert.deepEqual(Object.keys(bodySchema.properties), ['name']);
     assert.equal(bodySchema.properties.name.maxLength, 50);
-    const out = post.responses['201'].content['application/json'].schema;
+    const out = resolve(post.responses['201'].content['application/json'].schema);
     assert.deepEqual(Object.keys(out.properties).sort(), USER_KEYS);
     assert.equal(out.properties.createdAt.format, 'date-time');
-    const validation = post.responses['422'].content['application/json'].schema;
-    assert.deepEqual(validation.properties.detail.items.required, ['loc', 'msg', 'type']);
+    const validation = resolve(post.responses['422'].content['application/json'].schema);
+    assert.deepEqual(resolve(validation.properties.detail.items).required, ['loc', 'msg', 'type']);
+    // A list response refers to the same component; nested models are components of their own.
+    assert.deepEqual(doc.paths['/users']!.get!.responses['200'].content['application/json'].schema.properties.items.items, post.responses['201'].content['application/json'].schema);
+    const author = resolve(doc.paths['/authors/{id}']!.get!.responses['200'].content['application/json'].schema);
+    resolve(author.properties.books.items);
 
     const list = doc.paths['/users']!.get!;
     assert.deepEqual(list.parameters!.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort(), ['query:limit', 'query:name__icontains', 'query:offset']);

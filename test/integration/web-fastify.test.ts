@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ConfigurationError, IntegrityError, SchemaValidationError, MultipleObjectsReturned, Terrapin, ValidationError } from '../../src/index.js';
+import { ConfigurationError, IntegrityError, SchemaValidationError, MultipleObjectsReturned, Terrapin, ValidationError, modelSchema } from '../../src/index.js';
 import { registerTerrapin, terrapinPlugin, type RegisterOptions } from '../../src/integrations/fastify.js';
 import { forEachBackend, type BackendContext } from '../support/backends.js';
 import { assertNoSessions, assertSessions, call, sleep, WebEntry, WebItem, webModels } from '../fixtures/web.js';
@@ -346,5 +346,23 @@ forEachBackend(SUITE, webModels, (ctx) => {
       },
       { openapi: { title: 'Shop', version: '1.2.3' } },
     );
+  });
+
+  it('a generated schema named like a built-in component fails app.ready() with the name to change', async () => {
+    const app = Fastify();
+    await registerTerrapin(app, { dbUrl: ctx.url, modules: { models: webModels } }, { openapi: { title: 'Shop', version: '1' } });
+    // Schema names are unique among generated schemas; FastAPI's ValidationError component is ours too.
+    const clash = modelSchema(WebItem, { name: `ValidationError` });
+    app.post('/a', { schema: { body: clash.jsonSchema(), response: { 200: clash.jsonSchema() } } }, async () => ({}));
+    try {
+      await assert.rejects(
+        async () => {
+          await app.ready();
+        },
+        (error: unknown) => error instanceof ConfigurationError && /two different schemas are named 'ValidationError'; give one its own name/.test(error.message),
+      );
+    } finally {
+      await app.close();
+    }
   });
 });
