@@ -32,14 +32,24 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/**
+ * Untimed rounds of each side before timing. One was not enough: Terrapin's row mappers are
+ * compiled functions that V8 optimises only after many calls, and a case measured right after a
+ * single warm-up round read 1.3–1.4× where the same case measured again in the same process read
+ * 1.1× (PostgreSQL, prefetch). Both sides get the same warm-up.
+ */
+const WARM_UP_ROUNDS = 3;
+
 export async function measure(c: Case, rounds: number): Promise<Result> {
   const orm: number[] = [];
   const raw: number[] = [];
-  // One untimed warm-up round each: JIT, prepared statements, pool connections.
-  await c.reset?.();
-  await c.orm();
-  await c.reset?.();
-  await c.raw();
+  // JIT, prepared statements, pool connections.
+  for (let i = 0; i < WARM_UP_ROUNDS; i++) {
+    await c.reset?.();
+    await c.orm();
+    await c.reset?.();
+    await c.raw();
+  }
   for (let i = 0; i < rounds; i++) {
     await c.reset?.();
     orm.push(await timed(c.orm));

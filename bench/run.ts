@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- sqlite postgres mysql]`: Terrapin against the raw driver on the
- * same database in one run, printing times and ratios. Not a test: nothing here asserts speed.
+ * `npm run bench [-- --quick] [-- --only=<text>] [-- sqlite postgres mysql]`: Terrapin against the
+ * raw driver on the same database in one run, printing times and ratios. `--only=prefetch` runs
+ * just the cases whose names contain the text (a case measured alone, without the garbage and
+ * polymorphic call sites the others leave behind). Not a test: nothing here asserts speed.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,8 @@ import { READS, rawRelationsMysql, rawRelationsPostgres, rawRelationsSqlite, rel
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const chosenCase = (c: { name: string }): boolean => only === undefined || c.name.includes(only);
 const chosen = args.filter((a) => !a.startsWith('--')) as BackendName[];
 const backends: BackendName[] = chosen.length > 0 ? chosen : ['sqlite', 'postgres', 'mysql'];
 const rounds = quick ? 3 : 7;
@@ -46,10 +50,10 @@ for (const backend of backends) {
   await seedRelations();
   const raw = makeRaw();
   const results: Result[] = [];
-  for (const c of workloads(raw, quick ? QUICK : FULL)) results.push(await measure(c, rounds));
+  for (const c of workloads(raw, quick ? QUICK : FULL).filter(chosenCase)) results.push(await measure(c, rounds));
   await raw.deleteAbove(SEED_ROWS);
   const relations = makeRelations();
-  for (const c of relationCases(relations, quick ? 10 : READS)) results.push(await measure(c, rounds));
+  for (const c of relationCases(relations, quick ? 10 : READS).filter(chosenCase)) results.push(await measure(c, rounds));
   await relations.close();
   report(backend, raw.label, results);
   await raw.close();

@@ -1,14 +1,24 @@
-import mysql from 'mysql2/promise';
+import mysql from 'mysql2';
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, WriteResult } from '../../execution/driver.js';
 import { translateMysqlError } from './errors.js';
 
-type Executor = Pick<mysql.Pool, 'execute' | 'query'>;
+type Executor = Pick<mysql.Pool, 'execute'>;
+
+/**
+ * mysql2's callback API, promised here: its own promise wrapper captures a stack trace (an
+ * `Error`) on every call to decorate failures, a measurable share of a short query. The error is
+ * translated in the awaiting async function, whose async stack trace leads back to the caller.
+ */
+function execute<T>(target: Executor, options: mysql.QueryOptions, params: readonly unknown[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    target.execute(options, params as never, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result as T)));
+  });
+}
 
 async function runRows(target: Executor, sql: string, params: readonly unknown[]): Promise<unknown[][]> {
   try {
-    const [rows] = await target.execute({ sql, rowsAsArray: true }, params as never);
-    return rows as unknown[][];
+    return await execute<unknown[][]>(target, { sql, rowsAsArray: true }, params);
   } catch (error) {
     throw translateMysqlError(error, sql);
   }
@@ -16,8 +26,7 @@ async function runRows(target: Executor, sql: string, params: readonly unknown[]
 
 async function runWrite(target: Executor, sql: string, params: readonly unknown[]): Promise<WriteResult> {
   try {
-    const [result] = await target.execute(sql, params as never);
-    const header = result as mysql.ResultSetHeader;
+    const header = await execute<mysql.ResultSetHeader>(target, { sql }, params);
     return { affected: header.affectedRows, insertId: header.insertId };
   } catch (error) {
     throw translateMysqlError(error, sql);
@@ -47,7 +56,7 @@ export class MysqlPool implements DriverPool {
       charset: 'utf8mb4_bin',
     });
     // Every connection reads and writes DATETIME in UTC and refuses bad data instead of truncating.
-    this.pool.pool.on('connection', (connection) => {
+    this.pool.on('connection', (connection) => {
       connection.query("SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')");
     });
   }
@@ -68,7 +77,9 @@ export class MysqlPool implements DriverPool {
   async acquire(): Promise<DedicatedConnection> {
     let connection: mysql.PoolConnection;
     try {
-      connection = await this.pool.getConnection();
+      connection = await new Promise<mysql.PoolConnection>((resolve, reject) => {
+        this.pool.getConnection((error, taken) => (error ? reject(error) : resolve(taken)));
+      });
     } catch (error) {
       throw translateMysqlError(error, 'get connection');
     }
@@ -79,7 +90,9 @@ export class MysqlPool implements DriverPool {
     };
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  close(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pool.end((error) => (error ? reject(error) : resolve()));
+    });
   }
 }
