@@ -1,4 +1,5 @@
 import { IncompleteInstanceError, IntegrityError, OperationalError, FieldError } from '../errors.js';
+import { checkAgainstFresh, verify } from '../plan/statement-cache.js';
 import type { Target } from '../execution/target.js';
 import { Field } from '../fields/base.js';
 import { ForeignKeyDecl, ManyToManyDecl } from '../fields/relational.js';
@@ -78,6 +79,13 @@ export function encodeValues(fields: readonly Field[], values: readonly unknown[
   return values.map((value, i) => fields[i]!.canonicalEncoder(conventions)(value));
 }
 
+/** The same for many rows, looking each field's encoder up once. */
+function encodeRows(fields: readonly Field[], rows: readonly (readonly unknown[])[], target: Target): unknown[][] {
+  const conventions = target.dialect.values;
+  const encoders = fields.map((field) => field.canonicalEncoder(conventions));
+  return rows.map((row) => row.map((value, i) => encoders[i]!(value)));
+}
+
 /** Reads generated keys back: RETURNING where the backend has it, the insert id otherwise. */
 async function runInsert(
   target: Target,
@@ -89,37 +97,49 @@ async function runInsert(
 ): Promise<unknown[][] | { insertId: number | bigint | undefined; affected: number }> {
   const returning = wantReturning ? meta.generatedFields : [];
   const { sql, params } =
-    rows.length === 1 && onConflict === undefined
-      ? singleRowInsert(target, meta, fields, rows[0]!, returning)
+    onConflict === undefined
+      ? cachedInsert(target, meta, fields, rows, returning)
       : target.dialect.compiler.compile(planInsert(meta, fields, rows, returning, onConflict));
   if (returning.length > 0) return target.rows(sql, params, meta.hasBigInt ? { bigint: true } : undefined);
   return target.write(sql, params);
 }
 
 /**
- * Single-row INSERTs (create, save) of one model mostly write the same columns, so their SQL is
- * compiled once per column set and backend and reused; the values are bound in column order,
- * exactly as the compiler would bind them.
+ * INSERTs of one model mostly write the same columns — create() and save() one row, bulkCreate()
+ * batches of the same size — so their SQL is compiled once per column set, row count and backend,
+ * and reused; the values are bound row by row in column order, exactly as the compiler binds them.
+ * Row counts other than one are kept for a few sizes only (bulkCreate's batch size, its last batch).
  */
 const insertTexts = new WeakMap<ModelMeta, Map<string, string>>();
+const MAX_INSERT_TEXTS = 32;
 
-function singleRowInsert(
+function cachedInsert(
   target: Target,
   meta: ModelMeta,
   fields: readonly Field[],
-  row: readonly unknown[],
+  rows: readonly (readonly unknown[])[],
   returning: readonly Field[],
 ): { sql: string; params: readonly unknown[] } {
   let texts = insertTexts.get(meta);
   if (texts === undefined) insertTexts.set(meta, (texts = new Map()));
-  let key = returning.length > 0 ? `${target.dialect.name}+r` : target.dialect.name;
+  let key = `${target.dialect.name}${returning.length > 0 ? '+r' : ''}*${rows.length}`;
   for (const field of fields) key += `,${field.column}`;
+  // Not rows.flat(): a value that is itself an array would be spread into several parameters.
+  let params: readonly unknown[] = rows[0]!;
+  if (rows.length > 1) {
+    const all: unknown[] = [];
+    for (const row of rows) for (const value of row) all.push(value);
+    params = all;
+  }
   let sql = texts.get(key);
   if (sql === undefined) {
-    sql = target.dialect.compiler.compile(planInsert(meta, fields, [row], returning, undefined)).sql;
-    texts.set(key, sql);
+    const compiled = target.dialect.compiler.compile(planInsert(meta, fields, rows, returning, undefined));
+    if (rows.length === 1 || texts.size < MAX_INSERT_TEXTS) texts.set(key, compiled.sql);
+    return compiled;
   }
-  return { sql, params: row };
+  const hit = { sql, params };
+  if (verify) checkAgainstFresh(meta, hit, target.dialect.compiler.compile(planInsert(meta, fields, rows, returning, undefined)));
+  return hit;
 }
 
 function assignGenerated(meta: ModelMeta, target: Target, instance: Instance, row: readonly unknown[]): void {
@@ -169,7 +189,7 @@ export async function insertBatch(
     needsKeys &&
     options.onConflict?.action !== 'ignore' &&
     (options.onConflict === undefined ? caps.insertReturning : caps.upsertReturning);
-  const encoded = rows.map((row) => encodeValues(fields, row, target));
+  const encoded = encodeRows(fields, rows, target);
   const result = await runInsert(target, meta, fields, encoded, returning, options.onConflict);
   if (Array.isArray(result)) {
     if (result.length === instances.length) result.forEach((row, i) => assignGenerated(meta, target, instances[i]!, row));

@@ -30,7 +30,7 @@ const templates = new WeakMap<ModelMeta, WeakMap<Dialect, Map<string, Template |
 const MAX_CONDITIONS = 4;
 /** Lookups that compile to `column <op> ?` for any non-null value (null is IS NULL, or refused). */
 const CACHEABLE: ReadonlySet<Lookup> = new Set([exact, ...COMPARISONS]);
-const verify = process.env['TERRAPIN_VERIFY_QUERY_CACHE'] === '1';
+export const verify = process.env['TERRAPIN_VERIFY_QUERY_CACHE'] === '1';
 
 /** A plain QuerySet's SELECT (instances, or values of the model's own fields; Meta.ordering, no slicing). */
 export function compileSelectCached(state: QueryState, dialect: Dialect, compileFresh: () => CompiledQuery): CompiledQuery {
@@ -155,7 +155,8 @@ function startsWith(params: readonly unknown[], values: readonly unknown[]): boo
   return values.every((value, i) => Object.is(params[i], value));
 }
 
-function checkAgainstFresh(meta: ModelMeta, cached: CompiledQuery, fresh: CompiledQuery): void {
+/** Throws when a cached statement differs from a fresh compile (tests run with verification on). */
+export function checkAgainstFresh(meta: ModelMeta, cached: CompiledQuery, fresh: CompiledQuery): void {
   const same =
     cached.sql === fresh.sql &&
     cached.params.length === fresh.params.length &&
