@@ -48,6 +48,10 @@ function connectionLost(error: unknown): boolean {
   return typeof code === 'string' && /^(CONNECTION_|CONNECT_TIMEOUT$|ECONNRESET$|EPIPE$|ETIMEDOUT$|08|57P)/.test(code);
 }
 
+/** How long a reservation may go unanswered before it is asked again, and how often (see reserve). */
+const RESERVE_RETRY_MS = 100;
+const RESERVE_ATTEMPTS = 20;
+
 /** Seconds to wait before reconnecting after `retries` connections were lost in a row. */
 export function reconnectDelay(retries: number): number {
   return Math.min(0.01 * 2 ** retries, 2);
@@ -92,10 +96,47 @@ export class PostgresPool implements DriverPool {
     return runWrite(this.sql, text, params);
   }
 
+  /**
+   * sql.reserve(), asked again while unanswered. postgres.js 3.4.9 loses a reservation that has to
+   * reconnect when another dead connection closes meanwhile (after the server killed every
+   * connection of the pool): the close hands the queued reservation to a reconnect, which drops it
+   * once the connection is up. A reservation asked again finds that connection open. Whichever
+   * reservations come through late are given back at once.
+   */
+  private reserve(): Promise<postgres.ReservedSql> {
+    return new Promise<postgres.ReservedSql>((resolve, reject) => {
+      let settled = false;
+      let asked = 0;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const ask = (): void => {
+        asked++;
+        this.sql.reserve().then(
+          (reserved) => {
+            if (settled) {
+              reserved.release();
+              return;
+            }
+            settled = true;
+            clearTimeout(timer);
+            resolve(reserved);
+          },
+          (error: unknown) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            reject(error);
+          },
+        );
+        if (asked < RESERVE_ATTEMPTS) timer = setTimeout(ask, RESERVE_RETRY_MS);
+      };
+      ask();
+    });
+  }
+
   async acquire(): Promise<DedicatedConnection> {
     let reserved: postgres.ReservedSql;
     try {
-      reserved = await this.sql.reserve();
+      reserved = await this.reserve();
     } catch (error) {
       throw translatePostgresError(error, 'reserve connection');
     }
