@@ -4,13 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { FieldError, Model, ParamsError, Q, fields, type JsonValue } from '../../src/index.js';
+import { FieldError, Model, ParamsError, Q, fields, type JsonValue, type ReverseRelation } from '../../src/index.js';
 import { forEachBackend } from '../support/backends.js';
 
 export class Doc extends Model {
   id = fields.IntField({ pk: true });
   data = fields.JSONField<JsonValue>({ null: true });
+  declare notes: ReverseRelation<DocNote>;
   static override meta = { table: 'json_doc' };
+}
+
+/** Points at a Doc, for JSON lookups reached through a relation. */
+export class DocNote extends Model {
+  id = fields.IntField({ pk: true });
+  doc = fields.ForeignKeyField(() => Doc, { relatedName: 'notes' });
+  static override meta = { table: 'json_doc_note' };
 }
 
 const DOCS: { id: number; data: JsonValue }[] = [
@@ -45,7 +53,7 @@ async function check(cases: readonly (readonly [Record<string, unknown>, readonl
   assert.deepEqual(wrong, []);
 }
 
-forEachBackend('json_lookups', [{ Doc }], () => {
+forEachBackend('json_lookups', [{ Doc, DocNote }], () => {
   before(async () => {
     await Doc.bulkCreate(DOCS.map((d) => Doc.build(d as never)));
   });
@@ -193,6 +201,24 @@ forEachBackend('json_lookups', [{ Doc }], () => {
         [{ data__contains: { "a'b": "'; DROP TABLE json_doc; --" } }, []],
       ]);
       assert.equal(await Doc.all().count(), DOCS.length);
+    });
+  });
+
+  describe('with relations and writes', () => {
+    it('reaches a JSON field through a relation, both ways', async () => {
+      await DocNote.bulkCreate([1, 2, 4].map((docId) => DocNote.build({ docId })));
+      assert.deepEqual(await DocNote.filter({ doc__data__filter: { owner__name: 'Ann' } }).valuesList('docId', { flat: true }), [1]);
+      assert.deepEqual(await DocNote.filter({ doc__data__contains: [{ x: 1 }] }).valuesList('docId', { flat: true }), [4]);
+      assert.deepEqual(await Doc.filter({ notes__id__gt: 0, data__filter: { age__gte: 3 } }).orderBy('id').valuesList('id', { flat: true }), [1, 2]);
+    });
+
+    it('filters update() and delete() by JSON, changing only the matching rows', async () => {
+      assert.equal(await DocNote.filter({ doc__data__filter: { name__iexact: 'tom' } }).delete(), 1);
+      assert.equal(await Doc.filter({ data__filter: { weird__contains: '%' } }).update({ data: { replaced: true } }), 1);
+      assert.deepEqual((await Doc.get({ id: 3 })).data, { replaced: true });
+      assert.equal(await Doc.filter({ data: { replaced: true } }).delete(), 1);
+      assert.deepEqual(await Doc.all().orderBy('id').valuesList('id', { flat: true }), without(3));
+      assert.deepEqual(await DocNote.all().orderBy('id').valuesList('docId', { flat: true }), [1, 4]);
     });
   });
 

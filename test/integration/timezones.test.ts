@@ -88,6 +88,22 @@ for (const backend of activeBackends()) {
       const out = await schema.fromOrm(await Meeting.get({ id: 1 }));
       assert.deepEqual(out, { id: 1, at: '2024-05-01T20:00:00.000+08:00' });
     });
+
+    it('update(), bulkCreate() and bulkUpdate() write wall-clock times too', async () => {
+      await Meeting.bulkCreate([10, 11].map((id) => Meeting.build({ id, at: NOON_UTC })));
+      assert.equal(await storedAt(backend, 10), '2024-05-01 20:00:00');
+      const [ten, eleven] = await Meeting.filter({ id__in: [10, 11] }).orderBy('id');
+      ten!.at = new Date('2025-01-01T00:30:00Z');
+      eleven!.at = new Date('2025-01-01T01:30:00Z');
+      await Meeting.bulkUpdate([ten!, eleven!], ['at']);
+      assert.equal(await storedAt(backend, 11), '2025-01-01 09:30:00');
+      await Meeting.filter({ id: 10 }).update({ at: new Date('2025-06-01T16:00:00Z') });
+      assert.equal(await storedAt(backend, 10), '2025-06-02 00:00:00');
+      assert.deepEqual(
+        (await Meeting.filter({ id__in: [10, 11] }).orderBy('id').valuesList('at', { flat: true })).map((d) => d.toISOString()),
+        ['2025-06-01T16:00:00.000Z', '2025-01-01T01:30:00.000Z'],
+      );
+    });
   });
 
   describe(`${backend}: useTz true (the default), timezone America/New_York`, () => {
