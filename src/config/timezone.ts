@@ -48,21 +48,49 @@ export function checkTimezone(zone: unknown): string {
   return zone;
 }
 
-/** Milliseconds the zone's wall clock is ahead of UTC at `instant`. */
-export function zoneOffset(instant: number, zone: string): number {
-  if (zone === 'UTC') return 0;
+/** The zone's offset computed by Intl (a few µs a call). */
+function measuredOffset(instant: number, zone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatter(zone).formatToParts(instant)) parts[part.type] = Number(part.value);
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return wall - (instant - (((instant % 1000) + 1000) % 1000));
 }
 
+/**
+ * Offsets per zone and quarter hour. Reading or writing rows converts every datetime value, and
+ * asking Intl each time cost 4–12 µs per value; an offset holds for months, so a quarter hour
+ * whose first and last millisecond agree is remembered (one whose offset changes inside it is
+ * measured on every call).
+ */
+const BUCKET_MS = 15 * 60_000;
+const MAX_BUCKETS = 50_000;
+const offsetBuckets = new Map<string, Map<number, number>>();
+
+/** Milliseconds the zone's wall clock is ahead of UTC at `instant`. */
+export function zoneOffset(instant: number, zone: string): number {
+  if (zone === 'UTC') return 0;
+  let buckets = offsetBuckets.get(zone);
+  if (buckets === undefined) offsetBuckets.set(zone, (buckets = new Map()));
+  const bucket = Math.floor(instant / BUCKET_MS);
+  const known = buckets.get(bucket);
+  if (known !== undefined) return known;
+  const start = measuredOffset(bucket * BUCKET_MS, zone);
+  if (start !== measuredOffset(bucket * BUCKET_MS + BUCKET_MS - 1, zone)) return measuredOffset(instant, zone);
+  if (buckets.size >= MAX_BUCKETS) buckets.clear();
+  buckets.set(bucket, start);
+  return start;
+}
+
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** 'YYYY-MM-DD HH:MM:SS.mmm': the wall-clock time in `zone` at `date`, without an offset. */
 export function wallClock(date: Date, zone: string): string {
-  const shifted = new Date(date.getTime() + zoneOffset(date.getTime(), zone));
-  return shifted.toISOString().slice(0, 23).replace('T', ' ');
+  return shiftedIso(date.getTime(), zoneOffset(date.getTime(), zone)).replace('T', ' ');
+}
+
+/** 'YYYY-MM-DDTHH:MM:SS.mmm' of `instant` moved by `offset`. */
+function shiftedIso(instant: number, offset: number): string {
+  return new Date(instant + offset).toISOString().slice(0, 23);
 }
 
 const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;
@@ -94,11 +122,12 @@ export function fromWallClock(text: string, zone: string): Date | undefined {
 export function localtime(date: Date, zone = 'UTC'): string {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new ParamsError(`localtime takes a valid Date, got ${String(date)}.`);
   if (zone === 'UTC') return date.toISOString();
-  const offset = zoneOffset(date.getTime(), checkTimezone(zone));
-  const minutes = Math.round(offset / 60_000);
+  // ISO-8601 offsets have whole minutes; local mean times before ~1900 had seconds too. The
+  // wall clock is written with the rounded offset, so the string still names the exact instant.
+  const minutes = Math.round(zoneOffset(date.getTime(), checkTimezone(zone)) / 60_000);
   const sign = minutes < 0 ? '-' : '+';
   const suffix = `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
-  return `${wallClock(date, zone).replace(' ', 'T')}${suffix}`;
+  return `${shiftedIso(date.getTime(), minutes * 60_000)}${suffix}`;
 }
 
 /** The instant a wall-clock time string ('2024-05-01 20:00:00') names in `zone`: Tortoise's `make_aware`. */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConfigurationError, Model, ParamsError, Terrapin, fields, localtime, makeAware, modelSchema } from '../../src/index.js';
 import { activeBackends, freshDatabase, type BackendName } from '../support/backends.js';
+import { zoneOffset } from '../../src/config/timezone.js';
 
 export class Meeting extends Model {
   id = fields.IntField({ pk: true });
@@ -149,6 +150,26 @@ describe('timezone conversions', () => {
     assert.equal(makeAware('2024-03-10 03:30', 'America/New_York').toISOString(), '2024-03-10T07:30:00.000Z');
     assert.equal(makeAware('2024-10-27 02:30:00.250', 'Europe/Berlin').toISOString(), '2024-10-27T00:30:00.250Z');
     assert.equal(makeAware('2024-05-01').toISOString(), '2024-05-01T00:00:00.000Z');
+  });
+
+  it('remembers offsets per quarter hour, yet stays exact inside a quarter hour that changes offset', () => {
+    const intl = (instant: number, zone: string): number => {
+      const parts: Record<string, number> = {};
+      const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      for (const part of format.formatToParts(instant)) parts[part.type] = Number(part.value);
+      return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) - (instant - (((instant % 1000) + 1000) % 1000));
+    };
+    // India left local mean time (+5:21:10) for +5:30 at 18:38:50 UTC, mid quarter hour; Berlin's DST starts on one.
+    const around = [Date.UTC(1905, 11, 31, 18, 30), Date.UTC(2024, 2, 31, 0, 50)];
+    for (const [zone, start] of [['Asia/Kolkata', around[0]!], ['Europe/Berlin', around[1]!]] as const) {
+      for (let instant = start; instant < start + 20 * 60_000; instant += 10_000) {
+        assert.equal(zoneOffset(instant, zone), intl(instant, zone), `${zone} at ${new Date(instant).toISOString()}`);
+      }
+    }
+    // An offset with seconds is written rounded to the minute, and the wall clock with it: the same instant.
+    const lastMeanTime = new Date(Date.UTC(1905, 11, 31, 18, 38, 49));
+    assert.equal(localtime(lastMeanTime, 'Asia/Kolkata'), '1905-12-31T23:59:49.000+05:21');
+    assert.equal(new Date(localtime(lastMeanTime, 'Asia/Kolkata')).getTime(), lastMeanTime.getTime());
   });
 
   it('refuses what is not a wall-clock time', () => {
