@@ -1,5 +1,5 @@
 import { ParamsError } from '../errors.js';
-import type { Field } from '../fields/base.js';
+import { describeValue, type Field } from '../fields/base.js';
 import { and, or, param, type ComparisonOp, type Expr, type JsonPathAs, type LikeMode } from '../sql/ast.js';
 import type { Lookup, LookupRegistry } from './registry.js';
 
@@ -44,12 +44,6 @@ const PATH_OPERATORS = [
   'contains', 'contained_by', ...Object.keys(LIKE),
 ];
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'bigint') return `${value}n`;
-  return JSON.stringify(value) ?? String(value);
-}
-
 /** The JSON text of a filter value; refuses what JSON cannot hold rather than let JSON.stringify drop it. */
 function jsonText(field: Field, key: string, value: unknown): string {
   const check = (v: unknown): void => {
@@ -58,7 +52,7 @@ function jsonText(field: Field, key: string, value: unknown): string {
     if (Array.isArray(v)) return v.forEach(check);
     if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v as object).forEach(check);
     throw new ParamsError(
-      `${field.modelName}: filter '${key}' takes JSON values (strings, finite numbers, booleans, null, arrays, plain objects); got ${describe(v)}.`,
+      `${field.modelName}: filter '${key}' takes JSON values (strings, finite numbers, booleans, null, arrays, plain objects); got ${describeValue(v)}.`,
     );
   };
   check(value);
@@ -69,22 +63,22 @@ function orderable(field: Field, key: string, value: unknown): number | string {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string') return value;
   if (value instanceof Date) return value.toISOString();
-  throw new ParamsError(`${field.modelName}: filter '${key}' compares with a number or a string; got ${describe(value)}.`);
+  throw new ParamsError(`${field.modelName}: filter '${key}' compares with a number or a string; got ${describeValue(value)}.`);
 }
 
 function boolean(field: Field, key: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ParamsError(`${field.modelName}: filter '${key}' takes true or false, got ${describe(value)}.`);
+  if (typeof value !== 'boolean') throw new ParamsError(`${field.modelName}: filter '${key}' takes true or false, got ${describeValue(value)}.`);
   return value;
 }
 
 function text(field: Field, key: string, value: unknown): string {
-  if (typeof value !== 'string') throw new ParamsError(`${field.modelName}: filter '${key}' takes a string, got ${describe(value)}.`);
+  if (typeof value !== 'string') throw new ParamsError(`${field.modelName}: filter '${key}' takes a string, got ${describeValue(value)}.`);
   return value;
 }
 
 function structured(field: Field, key: string, value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    throw new ParamsError(`${field.modelName}: filter '${key}' takes an object or an array to look for, got ${describe(value)}.`);
+    throw new ParamsError(`${field.modelName}: filter '${key}' takes an object or an array to look for, got ${describeValue(value)}.`);
   }
   return jsonText(field, key, value);
 }
@@ -94,17 +88,17 @@ function pathTest(field: Field, key: string, op: string, value: unknown): PathOp
   if (op === 'not') return { op: 'not', json: value === null ? null : jsonText(field, key, value) };
   if (op === 'isnull' || op === 'not_isnull') return { op: 'isNull', negated: boolean(field, key, value) !== (op === 'isnull') };
   if (op === 'in' || op === 'not_in') {
-    if (!Array.isArray(value)) throw new ParamsError(`${field.modelName}: filter '${key}' takes an array of values, got ${describe(value)}.`);
+    if (!Array.isArray(value)) throw new ParamsError(`${field.modelName}: filter '${key}' takes an array of values, got ${describeValue(value)}.`);
     return { op: 'in', values: value.map((v) => (v === null ? null : jsonText(field, key, v))), negated: op === 'not_in' };
   }
   const cmp = COMPARE[op];
   if (cmp !== undefined) return { op: 'compare', cmp, value: orderable(field, key, value) };
   if (op === 'range') {
     if (!Array.isArray(value) || value.length !== 2) {
-      throw new ParamsError(`${field.modelName}: filter '${key}' takes a pair [low, high], got ${describe(value)}.`);
+      throw new ParamsError(`${field.modelName}: filter '${key}' takes a pair [low, high], got ${describeValue(value)}.`);
     }
     const [low, high] = [orderable(field, key, value[0]), orderable(field, key, value[1])];
-    if (typeof low !== typeof high) throw new ParamsError(`${field.modelName}: filter '${key}' takes two numbers or two strings, got ${describe(value)}.`);
+    if (typeof low !== typeof high) throw new ParamsError(`${field.modelName}: filter '${key}' takes two numbers or two strings, got ${describeValue(value)}.`);
     return { op: 'range', low, high };
   }
   if (op === 'contains') {
@@ -120,7 +114,7 @@ function pathTest(field: Field, key: string, op: string, value: unknown): PathOp
 function parsePathFilters(field: Field, lookupKey: string, filters: unknown): PathCondition[] {
   if (filters === null || typeof filters !== 'object' || Array.isArray(filters)) {
     throw new ParamsError(
-      `${field.modelName}: filter '${lookupKey}' takes an object of paths to values, e.g. { 'owner__name': 'x', 'age__gte': 18 }; got ${describe(filters)}.`,
+      `${field.modelName}: filter '${lookupKey}' takes an object of paths to values, e.g. { 'owner__name': 'x', 'age__gte': 18 }; got ${describeValue(filters)}.`,
     );
   }
   return Object.entries(filters as Record<string, unknown>).map(([pathKey, value]) => {
@@ -140,6 +134,12 @@ function parsePathFilters(field: Field, lookupKey: string, filters: unknown): Pa
 }
 
 const definite = (item: Expr): Expr => ({ kind: 'definite', item });
+
+/** `value @> json`, or `json @> value` when `contained`. */
+function containmentOf(value: Expr, json: string, contained: boolean): Expr {
+  const literal: Expr = { kind: 'jsonLiteral', json };
+  return contained ? { kind: 'jsonContains', container: literal, candidate: value } : { kind: 'jsonContains', container: value, candidate: literal };
+}
 
 function buildPathCondition(target: Expr, { path, test }: PathCondition): Expr {
   const at = (as: JsonPathAs): Expr => ({ kind: 'jsonPath', expr: target, path, as });
@@ -165,12 +165,8 @@ function buildPathCondition(target: Expr, { path, test }: PathCondition): Expr {
       return { kind: 'between', expr: at(typeof test.low === 'number' ? 'number' : 'string'), low: param(test.low), high: param(test.high) };
     case 'like':
       return { kind: 'like', expr: at('string'), value: test.value, mode: test.mode, caseInsensitive: test.caseInsensitive };
-    case 'contains': {
-      const literal: Expr = { kind: 'jsonLiteral', json: test.json };
-      return test.contained
-        ? { kind: 'jsonContains', container: literal, candidate: at('json') }
-        : { kind: 'jsonContains', container: at('json'), candidate: literal };
-    }
+    case 'contains':
+      return containmentOf(at('json'), test.json, test.contained);
   }
 }
 
@@ -194,14 +190,7 @@ function containment(name: 'contains' | 'contained_by'): Lookup {
     name,
     kinds: JSON_KINDS,
     prepare: (field, value, key) => jsonText(field, key, value),
-    build: (target, _field, json) => {
-      const literal: Expr = { kind: 'jsonLiteral', json: json as string };
-      return definite(
-        name === 'contains'
-          ? { kind: 'jsonContains', container: target, candidate: literal }
-          : { kind: 'jsonContains', container: literal, candidate: target },
-      );
-    },
+    build: (target, _field, json) => definite(containmentOf(target, json as string, name === 'contained_by')),
   };
 }
 

@@ -224,13 +224,13 @@ forEachBackend('json_lookups', [{ Doc, DocNote }], () => {
 
   describe('wrong use', () => {
     it('refuses values JSON cannot hold, naming the model, filter and value', () => {
-      assert.throws(() => Doc.filter({ data__contains: { n: 1n } as never }), (e: unknown) => e instanceof ParamsError && /Doc: filter 'data__contains' takes JSON values .* got 1n\./.test((e as Error).message));
-      assert.throws(() => Doc.filter({ data: new Map() as never }), (e: unknown) => e instanceof ParamsError && /Doc: filter 'data' takes JSON values/.test((e as Error).message));
-      assert.throws(() => Doc.filter({ data__filter: { age__gt: true } }), (e: unknown) => e instanceof ParamsError && e.message === "Doc: filter 'data__filter.age__gt' compares with a number or a string; got true.");
+      assert.throws(() => Doc.filter({ data__contains: { n: 1n } as never }), (e: unknown) => e instanceof ParamsError && (e as Error).message === "Doc: filter 'data__contains' takes JSON values (strings, finite numbers, booleans, null, arrays, plain objects); got 1n (bigint).");
+      assert.throws(() => Doc.filter({ data: new Map() as never }), (e: unknown) => e instanceof ParamsError && /Doc: filter 'data' takes JSON values .*; got a Map\.$/.test((e as Error).message));
+      assert.throws(() => Doc.filter({ data__filter: { age__gt: true } }), (e: unknown) => e instanceof ParamsError && e.message === "Doc: filter 'data__filter.age__gt' compares with a number or a string; got true (boolean).");
       assert.throws(() => Doc.filter({ data__filter: { age__range: [1, 'z'] } }), (e: unknown) => e instanceof ParamsError && /takes two numbers or two strings/.test(e.message));
-      assert.throws(() => Doc.filter({ data__filter: { name__icontains: 3 } }), (e: unknown) => e instanceof ParamsError && e.message === "Doc: filter 'data__filter.name__icontains' takes a string, got 3.");
-      assert.throws(() => Doc.filter({ data__filter: { tags__contained_by: 'x' } }), (e: unknown) => e instanceof ParamsError && /takes an object or an array to look for, got "x"/.test(e.message));
-      assert.throws(() => Doc.filter({ data__filter: { owner__isnull: 'yes' } }), (e: unknown) => e instanceof ParamsError && /takes true or false, got "yes"/.test(e.message));
+      assert.throws(() => Doc.filter({ data__filter: { name__icontains: 3 } }), (e: unknown) => e instanceof ParamsError && e.message === "Doc: filter 'data__filter.name__icontains' takes a string, got 3 (number).");
+      assert.throws(() => Doc.filter({ data__filter: { tags__contained_by: 'x' } }), (e: unknown) => e instanceof ParamsError && /takes an object or an array to look for, got 'x' \(string\)\.$/.test(e.message));
+      assert.throws(() => Doc.filter({ data__filter: { owner__isnull: 'yes' } }), (e: unknown) => e instanceof ParamsError && /takes true or false, got 'yes' \(string\)\.$/.test(e.message));
       assert.throws(() => Doc.filter({ data__filter: { name: undefined } }), (e: unknown) => e instanceof ParamsError && /'data__filter.name' is undefined/.test(e.message));
     });
 

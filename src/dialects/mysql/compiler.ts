@@ -199,9 +199,8 @@ export class MysqlCompiler extends SqlCompiler {
   protected jsonContains(container: Expr, candidate: Expr, params: unknown[]): string {
     const shape = (expr: Expr) => `(CASE JSON_TYPE(${this.expr(expr, params)}) WHEN 'OBJECT' THEN 'o' WHEN 'ARRAY' THEN 'a' ELSE 's' END)`;
     const contains = `JSON_CONTAINS(${this.expr(container, params)}, ${this.expr(candidate, params)})`;
-    const outer = shape(container);
-    const inner = shape(candidate);
-    return `(${contains} AND (${outer} = ${inner} OR ${shape(container)} = 'a' AND ${shape(candidate)} = 's'))`;
+    // Object in object, array in array, scalar in scalar, or a scalar element of an array.
+    return `(${contains} AND CONCAT(${shape(container)}, ${shape(candidate)}) IN ('oo', 'aa', 'ss', 'as'))`;
   }
 
   protected jsonEquals(left: Expr, right: Expr, params: unknown[]): string {
