@@ -125,6 +125,24 @@ for (const backend of activeBackends()) {
       assert.equal((await Meeting.get({ id: 2 })).at.toISOString(), '2024-07-01T12:00:00.000Z');
     });
 
+    if (backend === 'postgres') {
+      it('PostgreSQL: a TIMESTAMP without zone read back (here through Model.raw) is UTC, whatever the process zone', async () => {
+        // The driver's own parser would read the text in the process's zone; make that zone not UTC.
+        const zone = process.env['TZ'];
+        process.env['TZ'] = 'Asia/Tokyo';
+        try {
+          const [row] = await Meeting.raw(
+            `SELECT "id", ("at" AT TIME ZONE 'UTC') AS "at", "createdAt", "updatedAt", "clock" FROM "tz_meeting" WHERE "id" = ?`,
+            [2],
+          );
+          assert.equal(row!.at.toISOString(), '2024-07-01T12:00:00.000Z');
+        } finally {
+          if (zone === undefined) delete process.env['TZ'];
+          else process.env['TZ'] = zone;
+        }
+      });
+    }
+
     it('schema output uses the offset in force at each instant', async () => {
       const schema = modelSchema(Meeting, { include: ['id', 'at'] });
       assert.deepEqual(await schema.fromQueryset(Meeting.all().orderBy('id')), [
