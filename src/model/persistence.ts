@@ -1,5 +1,5 @@
 import { IncompleteInstanceError, IntegrityError, OperationalError, FieldError } from '../errors.js';
-import { checkAgainstFresh, verify } from '../plan/statement-cache.js';
+import { checkAgainstFresh, verifyCachedStatements } from '../plan/statement-cache.js';
 import type { Target } from '../execution/target.js';
 import { Field } from '../fields/base.js';
 import { ForeignKeyDecl, ManyToManyDecl } from '../fields/relational.js';
@@ -138,7 +138,7 @@ function cachedInsert(
     return compiled;
   }
   const hit = { sql, params };
-  if (verify) checkAgainstFresh(meta, hit, target.dialect.compiler.compile(planInsert(meta, fields, rows, returning, undefined)));
+  if (verifyCachedStatements) checkAgainstFresh(meta, hit, target.dialect.compiler.compile(planInsert(meta, fields, rows, returning, undefined)));
   return hit;
 }
 

@@ -30,7 +30,8 @@ const templates = new WeakMap<ModelMeta, WeakMap<Dialect, Map<string, Template |
 const MAX_CONDITIONS = 4;
 /** Lookups that compile to `column <op> ?` for any non-null value (null is IS NULL, or refused). */
 const CACHEABLE: ReadonlySet<Lookup> = new Set([exact, ...COMPARISONS]);
-export const verify = process.env['TERRAPIN_VERIFY_QUERY_CACHE'] === '1';
+/** TERRAPIN_VERIFY_QUERY_CACHE=1 (the test runner sets it): every cache hit is compared with a fresh compile. */
+export const verifyCachedStatements = process.env['TERRAPIN_VERIFY_QUERY_CACHE'] === '1';
 
 /** A plain QuerySet's SELECT (instances, or values of the model's own fields; Meta.ordering, no slicing). */
 export function compileSelectCached(state: QueryState, dialect: Dialect, compileFresh: () => CompiledQuery): CompiledQuery {
@@ -89,7 +90,7 @@ function cached(
   }
   const params = template.tail.length === 0 ? values : values.concat(template.tail);
   const hit = { sql: template.sql, params };
-  if (verify) checkAgainstFresh(meta, hit, compileFresh());
+  if (verifyCachedStatements) checkAgainstFresh(meta, hit, compileFresh());
   return hit;
 }
 
