@@ -3,14 +3,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { FieldError, IntegrityError, OperationalError, ParamsError, ValidationError } from '../../src/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { Customer, Product } from '../fixtures/shop.js';
-
-function rejectsWith(type: new (...args: never[]) => Error, message: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    assert.match((error as Error).message, message);
-    return true;
-  };
-}
+import { errorMatching } from '../support/expect-errors.js';
 
 forEachBackend('bulk', [{ Product, Customer }], () => {
   beforeEach(async () => {
@@ -98,23 +91,23 @@ forEachBackend('bulk', [{ Product, Customer }], () => {
     it('refuses contradictory options and uneven objects with ParamsError', async () => {
       await assert.rejects(
         Product.bulkCreate([{ sku: 'x', name: 'x' }], { ignoreConflicts: true, updateFields: ['name'] }),
-        rejectsWith(ParamsError, /Product: bulkCreate takes ignoreConflicts or onConflict with updateFields, not both/),
+        errorMatching(ParamsError, /Product: bulkCreate takes ignoreConflicts or onConflict with updateFields, not both/),
       );
       await assert.rejects(
         Product.bulkCreate([{ sku: 'x', name: 'x' }], { updateFields: ['name'] }),
-        rejectsWith(ParamsError, /Product: an upsert needs both onConflict .* and updateFields/),
+        errorMatching(ParamsError, /Product: an upsert needs both onConflict .* and updateFields/),
       );
       await assert.rejects(
         Product.bulkCreate([{ sku: 'x', name: 'x' }], { onConflict: ['sku'] }),
-        rejectsWith(ParamsError, /an upsert needs both onConflict/),
+        errorMatching(ParamsError, /an upsert needs both onConflict/),
       );
       await assert.rejects(
         Product.bulkCreate([{ sku: 'x', name: 'x' }, { id: 12345, sku: 'y', name: 'y' }]),
-        rejectsWith(ParamsError, /Product: bulkCreate needs the same fields on every object; object 0 sets \(sku, name, price, stock\) but object 1 sets \(id, sku, name, price, stock\)/),
+        errorMatching(ParamsError, /Product: bulkCreate needs the same fields on every object; object 0 sets \(sku, name, price, stock\) but object 1 sets \(id, sku, name, price, stock\)/),
       );
       await assert.rejects(
         Product.bulkCreate([{ sku: 'x', name: 'x' }], { batchSize: 0 }),
-        rejectsWith(ParamsError, /batchSize must be a positive integer, got 0/),
+        errorMatching(ParamsError, /batchSize must be a positive integer, got 0/),
       );
       assert.equal(await Product.all().count(), 0);
     });
@@ -124,7 +117,7 @@ forEachBackend('bulk', [{ Product, Customer }], () => {
       objects[500]!.name = 'x'.repeat(51);
       await assert.rejects(
         Product.bulkCreate(objects, { batchSize: 100 }),
-        rejectsWith(ValidationError, /Product\.name: is 51 characters long, at most 50/),
+        errorMatching(ValidationError, /Product\.name: is 51 characters long, at most 50/),
       );
       assert.equal(await Product.all().count(), 0);
       const plain = Array.from({ length: 1000 }, (_, i) => ({ sku: `p-${i}`, name: `n${i}`, price: i === 500 ? ('many' as unknown as number) : i }));
@@ -166,15 +159,15 @@ forEachBackend('bulk', [{ Product, Customer }], () => {
       const saved = await Product.create({ sku: 's', name: 's' });
       await assert.rejects(
         Product.bulkUpdate([saved, Product.build({ sku: 't', name: 't' })], ['name']),
-        rejectsWith(ParamsError, /Product: object 1 passed to bulkUpdate has no primary key; save it first/),
+        errorMatching(ParamsError, /Product: object 1 passed to bulkUpdate has no primary key; save it first/),
       );
       await assert.rejects(
         Product.bulkUpdate([saved], ['id', 'name']),
-        rejectsWith(FieldError, /Product: bulkUpdate cannot write the primary key 'id'/),
+        errorMatching(FieldError, /Product: bulkUpdate cannot write the primary key 'id'/),
       );
       await assert.rejects(
         Product.bulkUpdate([saved], ['nmae' as 'name']),
-        rejectsWith(FieldError, /Product has no field 'nmae' \(in bulkUpdate\)/),
+        errorMatching(FieldError, /Product has no field 'nmae' \(in bulkUpdate\)/),
       );
       assert.equal(await Product.bulkUpdate([], ['name']), 0);
     });
@@ -199,7 +192,7 @@ forEachBackend('bulk', [{ Product, Customer }], () => {
     it('refuses a non-unique field with FieldError', async () => {
       await assert.rejects(
         Product.inBulk(['x'], 'name'),
-        rejectsWith(FieldError, /Product\.name is not unique, so inBulk could return several rows per value; use filter\(\) with name__in/),
+        errorMatching(FieldError, /Product\.name is not unique, so inBulk could return several rows per value; use filter\(\) with name__in/),
       );
     });
   });
@@ -221,7 +214,7 @@ forEachBackend('bulk', [{ Product, Customer }], () => {
     it('refuses a key given differently in filters and defaults', async () => {
       await assert.rejects(
         Customer.getOrCreate({ email: 'b@x' }, { email: 'c@x', name: 'B' }),
-        rejectsWith(ParamsError, /Customer: 'email' is both a filter \(b@x\) and a default \(c@x\); give it once/),
+        errorMatching(ParamsError, /Customer: 'email' is both a filter \(b@x\) and a default \(c@x\); give it once/),
       );
       assert.equal(await Customer.all().count(), 0);
     });

@@ -15,14 +15,7 @@ import {
 } from '../../src/index.js';
 import { forEachBackend, type BackendContext } from '../support/backends.js';
 import { Coupon, Product, Tag } from '../fixtures/shop.js';
-
-function rejectsWith(type: new (...args: never[]) => Error, message: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    assert.match((error as Error).message, message);
-    return true;
-  };
-}
+import { errorMatching } from '../support/expect-errors.js';
 
 /** The same table seen by two models: the database says NOT NULL, the loose model lets null through. */
 class StrictNote extends Model {
@@ -83,7 +76,7 @@ forEachBackend('instance', [{ Product, Tag, Coupon }], (ctx) => {
       const ghost = Product.build({ id: 987_654, sku: 'ghost', name: 'x' });
       await assert.rejects(
         ghost.save({ forceUpdate: true }),
-        rejectsWith(IntegrityError, /Product with id=987654 does not exist, so forceUpdate could not update it/),
+        errorMatching(IntegrityError, /Product with id=987654 does not exist, so forceUpdate could not update it/),
       );
       assert.equal(await Product.all().count(), 0);
       const real = await Product.create({ sku: 'real', name: 'same' });
@@ -95,7 +88,7 @@ forEachBackend('instance', [{ Product, Tag, Coupon }], (ctx) => {
     it('delete() of an unsaved instance raises OperationalError', async () => {
       await assert.rejects(
         Product.build({ sku: 'd', name: 'd' }).delete(),
-        rejectsWith(OperationalError, /Cannot delete an unsaved Product: it has no row in the database/),
+        errorMatching(OperationalError, /Cannot delete an unsaved Product: it has no row in the database/),
       );
       const saved = await Product.create({ sku: 'd', name: 'd' });
       await saved.delete();
@@ -115,10 +108,10 @@ forEachBackend('instance', [{ Product, Tag, Coupon }], (ctx) => {
       assert.equal(p.name, 'after');
       await assert.rejects(
         Product.build({ sku: 'u', name: 'u' }).refreshFromDb(),
-        rejectsWith(DoesNotExist, /Cannot refresh an unsaved Product/),
+        errorMatching(DoesNotExist, /Cannot refresh an unsaved Product/),
       );
       await Product.filter({ id: p.id }).delete();
-      await assert.rejects(p.refreshFromDb(), rejectsWith(DoesNotExist, new RegExp(`Product with id=${p.id} no longer exists`)));
+      await assert.rejects(p.refreshFromDb(), errorMatching(DoesNotExist, new RegExp(`Product with id=${p.id} no longer exists`)));
     });
 
     it('updateFromDict sets fields, chains, and refuses unknown names', async () => {
@@ -130,7 +123,7 @@ forEachBackend('instance', [{ Product, Tag, Coupon }], (ctx) => {
       assert.deepEqual([loaded.name, loaded.price, loaded.stock], ['y', 9, 3]);
       assert.throws(
         () => p.updateFromDict({ colour: 'red' } as never),
-        rejectsWith(FieldError, /Product has no field 'colour' \(in updateFromDict\)\. Valid fields: id, sku, name, price, stock, pk/),
+        errorMatching(FieldError, /Product has no field 'colour' \(in updateFromDict\)\. Valid fields: id, sku, name, price, stock, pk/),
       );
     });
 
@@ -163,7 +156,7 @@ forEachBackend('instance', [{ Product, Tag, Coupon }], (ctx) => {
       const coupon = await Coupon.create({ code: 'SPRING', percent: 10 });
       assert.throws(
         () => coupon.clone(),
-        rejectsWith(ParamsError, /Coupon\.code is neither generated nor defaulted; pass clone\(\{ pk: value \}\)/),
+        errorMatching(ParamsError, /Coupon\.code is neither generated nor defaulted; pass clone\(\{ pk: value \}\)/),
       );
       const summer = coupon.clone({ pk: 'SUMMER' });
       await summer.save();
@@ -185,9 +178,9 @@ forEachBackend('instance', [{ Product, Tag, Coupon }], (ctx) => {
     it('create() and build() refuse unknown keys with FieldError', async () => {
       await assert.rejects(
         Product.create({ sku: 's', name: 'x', colour: 'red' } as never),
-        rejectsWith(FieldError, /Product has no field 'colour'\. Valid fields: id, sku, name, price, stock/),
+        errorMatching(FieldError, /Product has no field 'colour'\. Valid fields: id, sku, name, price, stock/),
       );
-      assert.throws(() => Product.build({ sku: 's', nmae: 'x' } as never), rejectsWith(FieldError, /Product has no field 'nmae'/));
+      assert.throws(() => Product.build({ sku: 's', nmae: 'x' } as never), errorMatching(FieldError, /Product has no field 'nmae'/));
       assert.equal(await Product.all().count(), 0);
     });
   });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { FieldError, Model, ParamsError, Q, fields, type JsonValue, type ReverseRelation } from '../../src/index.js';
 import { forEachBackend } from '../support/backends.js';
+import { fails } from '../support/expect-errors.js';
 
 export class Doc extends Model {
   id = fields.IntField({ pk: true });
@@ -224,26 +225,27 @@ forEachBackend('json_lookups', [{ Doc, DocNote }], () => {
 
   describe('wrong use', () => {
     it('refuses values JSON cannot hold, naming the model, filter and value', () => {
-      assert.throws(() => Doc.filter({ data__contains: { n: 1n } as never }), (e: unknown) => e instanceof ParamsError && (e as Error).message === "Doc: filter 'data__contains' takes JSON values (strings, finite numbers, booleans, null, arrays, plain objects); got 1n (bigint).");
-      assert.throws(() => Doc.filter({ data: new Map() as never }), (e: unknown) => e instanceof ParamsError && /Doc: filter 'data' takes JSON values .*; got a Map\.$/.test((e as Error).message));
-      assert.throws(() => Doc.filter({ data__filter: { age__gt: true } }), (e: unknown) => e instanceof ParamsError && e.message === "Doc: filter 'data__filter.age__gt' compares with a number or a string; got true (boolean).");
-      assert.throws(() => Doc.filter({ data__filter: { age__range: [1, 'z'] } }), (e: unknown) => e instanceof ParamsError && /takes two numbers or two strings/.test(e.message));
-      assert.throws(() => Doc.filter({ data__filter: { name__icontains: 3 } }), (e: unknown) => e instanceof ParamsError && e.message === "Doc: filter 'data__filter.name__icontains' takes a string, got 3 (number).");
-      assert.throws(() => Doc.filter({ data__filter: { tags__contained_by: 'x' } }), (e: unknown) => e instanceof ParamsError && /takes an object or an array to look for, got 'x' \(string\)\.$/.test(e.message));
-      assert.throws(() => Doc.filter({ data__filter: { owner__isnull: 'yes' } }), (e: unknown) => e instanceof ParamsError && /takes true or false, got 'yes' \(string\)\.$/.test(e.message));
-      assert.throws(() => Doc.filter({ data__filter: { name: undefined } }), (e: unknown) => e instanceof ParamsError && /'data__filter.name' is undefined/.test(e.message));
+      fails(() => Doc.filter({ data__contains: { n: 1n } as never }), ParamsError, "Doc: filter 'data__contains' takes JSON values (strings, finite numbers, booleans, null, arrays, plain objects); got 1n (bigint).");
+      fails(() => Doc.filter({ data: new Map() as never }), ParamsError, /^Doc: filter 'data' takes JSON values .*; got a Map\.$/);
+      fails(() => Doc.filter({ data__filter: { age__gt: true } }), ParamsError, "Doc: filter 'data__filter.age__gt' compares with a number or a string; got true (boolean).");
+      fails(() => Doc.filter({ data__filter: { age__range: [1, 'z'] } }), ParamsError, /^Doc: filter 'data__filter.age__range' takes two numbers or two strings/);
+      fails(() => Doc.filter({ data__filter: { name__icontains: 3 } }), ParamsError, "Doc: filter 'data__filter.name__icontains' takes a string, got 3 (number).");
+      fails(() => Doc.filter({ data__filter: { tags__contained_by: 'x' } }), ParamsError, /takes an object or an array to look for, got 'x' \(string\)\.$/);
+      fails(() => Doc.filter({ data__filter: { owner__isnull: 'yes' } }), ParamsError, /takes true or false, got 'yes' \(string\)\.$/);
+      fails(() => Doc.filter({ data__filter: { name: undefined } }), ParamsError, /'data__filter.name' is undefined/);
     });
 
     it('refuses a path filter that is not an object, and unsafe path parts', () => {
-      assert.throws(() => Doc.filter({ data__filter: 'name' as never }), (e: unknown) => e instanceof ParamsError && /takes an object of paths to values/.test(e.message));
-      assert.throws(() => Doc.filter({ data__filter: { 'a"b': 1 } }), (e: unknown) => e instanceof ParamsError && /path part "a\\"b"/.test(e.message));
-      assert.throws(() => Doc.filter({ data__filter: { a____b: 1 } }), (e: unknown) => e instanceof ParamsError && /path part ""/.test(e.message));
+      fails(() => Doc.filter({ data__filter: 'name' as never }), ParamsError, /takes an object of paths to values/);
+      fails(() => Doc.filter({ data__filter: { 'a"b': 1 } }), ParamsError, /path part "a\\"b"/);
+      fails(() => Doc.filter({ data__filter: { a____b: 1 } }), ParamsError, /path part ""/);
     });
 
     it('text lookups on the column itself are refused with the list of JSON lookups', () => {
-      assert.throws(
+      fails(
         () => Doc.filter({ data__icontains: 'x' } as never),
-        (e: unknown) => e instanceof FieldError && /Doc: lookup 'icontains' does not apply to a JSONField .* Lookups for data: .*contains, contained_by, filter/.test(e.message),
+        FieldError,
+        /Doc: lookup 'icontains' does not apply to a JSONField .* Lookups for data: .*contains, contained_by, filter/,
       );
     });
   });

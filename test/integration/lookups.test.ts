@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import { FieldError, ParamsError, Q, ValidationError } from '../../src/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { Item, Moment, Victim } from '../fixtures/catalog.js';
+import { fails } from '../support/expect-errors.js';
 
 type Filters = Record<string, unknown>;
 
@@ -49,15 +50,6 @@ async function check(cases: readonly (readonly [Filters, readonly number[]])[]):
     }
   }
   assert.deepEqual(wrong, []);
-}
-
-function fails(fn: () => unknown, type: new (...args: never[]) => Error, message: RegExp | string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    if (typeof message === 'string') assert.equal((error as Error).message, message);
-    else assert.match((error as Error).message, message);
-    return true;
-  });
 }
 
 forEachBackend('lookups', [{ Item, Moment, Victim }], () => {

@@ -7,17 +7,9 @@ import { it } from 'node:test';
 import { FieldError, NoValuesFetched, ParamsError, Prefetch, Terrapin, inTransaction } from '../../src/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { Author, Book, Profile, Publisher, Tag } from '../fixtures/bookstore.js';
+import { counted } from '../support/expect-errors.js';
 
 /** Runs `fn` and returns its result with the statements it ran. */
-async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
-  const queries: string[] = [];
-  const stop = Terrapin.onQuery((event) => queries.push(event.sql));
-  try {
-    return { result: await fn(), queries };
-  } finally {
-    stop();
-  }
-}
 
 const isNotFetched = (pattern: RegExp) => (error: unknown) => {
   assert.ok(error instanceof NoValuesFetched, `expected NoValuesFetched, got ${String(error)}`);

@@ -17,6 +17,7 @@ import {
 } from '../../src/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { Note, Ranked, Row } from '../fixtures/catalog.js';
+import { fails, rejects } from '../support/expect-errors.js';
 
 const RANKED = [
   { id: 1, name: 'a', category: 'x', rank: 3 },
@@ -30,21 +31,6 @@ const BY_RANK = [4, 5, 1, 3, 2];
 const ROWS = 3000;
 
 const idsOf = (rows: readonly { id: number }[]): number[] => rows.map((r) => r.id);
-
-function fails(fn: () => unknown, type: new (...args: never[]) => Error, message: RegExp | string): void {
-  assert.throws(fn, (error: unknown) => checkError(error, type, message));
-}
-
-async function rejects(promise: PromiseLike<unknown>, type: new (...args: never[]) => Error, message: RegExp | string): Promise<void> {
-  await assert.rejects(Promise.resolve(promise), (error: unknown) => checkError(error, type, message));
-}
-
-function checkError(error: unknown, type: new (...args: never[]) => Error, message: RegExp | string): true {
-  assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-  if (typeof message === 'string') assert.equal((error as Error).message, message);
-  else assert.match((error as Error).message, message);
-  return true;
-}
 
 forEachBackend('queryset', [{ Ranked, Row, Note }], () => {
   before(async () => {
@@ -348,11 +334,7 @@ forEachBackend('queryset', [{ Ranked, Row, Note }], () => {
       const note = await Note.get({ id: 1 }).only('title');
       assert.equal(note.id, 1);
       assert.equal(note.title, 'one');
-      assert.throws(
-        () => note.body,
-        (error: unknown) =>
-          checkError(error, IncompleteInstanceError, "Note.body was not loaded: the query used only('id', 'title'). Add it to only(), or call refreshFromDb()."),
-      );
+      fails(() => note.body, IncompleteInstanceError, "Note.body was not loaded: the query used only('id', 'title'). Add it to only(), or call refreshFromDb().");
       note.title = 'uno';
       // The message is the one for reading a missing field (save() reads them all); see the report.
       await rejects(note.save(), IncompleteInstanceError, /^Note.* only\('id', 'title'\)/);

@@ -14,20 +14,13 @@ import {
 } from '../../src/index.js';
 import { forEachBackend, type BackendContext } from '../support/backends.js';
 import { Author, Book, BookLabel, Label, Tag, libraryModels } from '../fixtures/library.js';
-
-function failsWith(type: new (...args: never[]) => Error, message: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    assert.match((error as Error).message, message);
-    return true;
-  };
-}
+import { errorMatching } from '../support/expect-errors.js';
 
 /** Terrapin.init with these models on a fresh instance must fail with `message`; the instance is closed. */
 async function initFails(ctx: BackendContext, models: readonly (typeof Model)[], message: RegExp): Promise<void> {
   const t = new Terrapin();
   try {
-    await assert.rejects(t.init({ dbUrl: ctx.url, modules: { models: [...models] } }), failsWith(ConfigurationError, message));
+    await assert.rejects(t.init({ dbUrl: ctx.url, modules: { models: [...models] } }), errorMatching(ConfigurationError, message));
   } finally {
     await t.close();
   }
@@ -157,18 +150,18 @@ forEachBackend('relations_errors', [libraryModels], (ctx) => {
       () => {
         book.author = tag as unknown as Author;
       },
-      failsWith(ValidationError, /^Book\.author takes a Author instance \(or null\); set authorId to assign by key\./),
+      errorMatching(ValidationError, /^Book\.author takes a Author instance \(or null\); set authorId to assign by key\./),
     );
     assert.throws(
       () => {
         book.author = Author.build({ name: 'unsaved' });
       },
-      failsWith(ValidationError, /^Book\.author: the Author is not saved yet \(it has no id\); save it first\./),
+      errorMatching(ValidationError, /^Book\.author: the Author is not saved yet \(it has no id\); save it first\./),
     );
     assert.equal(book.authorId, ann.id, 'a refused assignment changes nothing');
     const before = await Book.all().count();
     await assert.rejects(Book.create({ title: 'x', author: Author.build({ name: 'unsaved' }) }), ValidationError);
-    await assert.rejects(Book.create({ title: 'x', author: ann, authorId: ann.id }), failsWith(ParamsError, /^Book: give author or authorId, not both\./));
+    await assert.rejects(Book.create({ title: 'x', author: ann, authorId: ann.id }), errorMatching(ParamsError, /^Book: give author or authorId, not both\./));
     assert.equal(await Book.all().count(), before);
   });
 
@@ -179,15 +172,15 @@ forEachBackend('relations_errors', [libraryModels], (ctx) => {
     const seen = await statementsDuring(async () => {
       await assert.rejects(
         book.tags.add(saved, Tag.build({ name: 'e-unsaved' })),
-        failsWith(OperationalError, /^Book\.tags\.add\(\): the Tag at argument 1 is not saved; save it first\./),
+        errorMatching(OperationalError, /^Book\.tags\.add\(\): the Tag at argument 1 is not saved; save it first\./),
       );
       await assert.rejects(
         book.tags.add(saved, ann as unknown as Tag),
-        failsWith(ParamsError, /^Book\.tags\.add\(\) takes Tag instances; argument 1 is not one\./),
+        errorMatching(ParamsError, /^Book\.tags\.add\(\) takes Tag instances; argument 1 is not one\./),
       );
       await assert.rejects(book.labels.add(Label.build({ name: 'e-unsaved' })), OperationalError);
-      await assert.rejects(book.tags.remove(), failsWith(ParamsError, /needs at least one object; use clear\(\) to unlink all/));
-      await assert.rejects(Book.build({ title: 'unsaved', authorId: ann.id }).tags.add(saved), failsWith(OperationalError, /^Book\.tags cannot be queried before the Book is saved/));
+      await assert.rejects(book.tags.remove(), errorMatching(ParamsError, /needs at least one object; use clear\(\) to unlink all/));
+      await assert.rejects(Book.build({ title: 'unsaved', authorId: ann.id }).tags.add(saved), errorMatching(OperationalError, /^Book\.tags cannot be queried before the Book is saved/));
     });
     assert.deepEqual(seen, [], 'refused before any SQL');
     assert.deepEqual(await book.tags, []);
@@ -199,30 +192,30 @@ forEachBackend('relations_errors', [libraryModels], (ctx) => {
     const tag = await Tag.create({ name: 'e-create' });
     await assert.rejects(
       Author.create({ name: 'x', books: [] } as never),
-      failsWith(ParamsError, /^Author\.books is a reverse relation and cannot be set on create; save the Author, then use the Book side\./),
+      errorMatching(ParamsError, /^Author\.books is a reverse relation and cannot be set on create; save the Author, then use the Book side\./),
     );
     await assert.rejects(
       Book.create({ title: 'x', author: ann, tags: [tag] } as never),
-      failsWith(ParamsError, /^Book\.tags is a many-to-many relation and cannot be set on create; save the Book, then use tags\.add\(\.\.\.\)\./),
+      errorMatching(ParamsError, /^Book\.tags is a many-to-many relation and cannot be set on create; save the Book, then use tags\.add\(\.\.\.\)\./),
     );
     assert.equal(await Author.filter({ name: 'x' }).count(), 0);
   });
 
   it('filtering by an instance of the wrong model is a ParamsError', async () => {
     const tag = await Tag.create({ name: 'e-filter' });
-    assert.throws(() => Book.filter({ author: tag as unknown as Author }), failsWith(ParamsError, /^Book: filter 'author' takes Author instances or key values; got a Tag\./));
+    assert.throws(() => Book.filter({ author: tag as unknown as Author }), errorMatching(ParamsError, /^Book: filter 'author' takes Author instances or key values; got a Tag\./));
     assert.throws(() => Book.filter({ author__in: [tag as unknown as Author] }), ParamsError);
-    assert.throws(() => Book.filter({ author: Author.build({ name: 'unsaved' }) }), failsWith(ParamsError, /got an unsaved Author; save it first/));
+    assert.throws(() => Book.filter({ author: Author.build({ name: 'unsaved' }) }), errorMatching(ParamsError, /got an unsaved Author; save it first/));
   });
 
   it('an unknown field across a relation is a FieldError listing the related model\'s fields', () => {
     assert.throws(
       () => Book.filter({ author__nmae: 'x' } as never),
-      failsWith(FieldError, /^Author has no field 'nmae' \(in filter key 'author__nmae'\)\. Valid fields: id, name, pk; relations: .*\bbooks\b/),
+      errorMatching(FieldError, /^Author has no field 'nmae' \(in filter key 'author__nmae'\)\. Valid fields: id, name, pk; relations: .*\bbooks\b/),
     );
-    assert.throws(() => Book.filter({ tags__nope__icontains: 'x' } as never), failsWith(FieldError, /^Tag has no field 'nope'.*Valid fields: id, name, pk/));
-    assert.throws(() => Book.all().orderBy('author__nope' as never), failsWith(FieldError, /^Author has no field 'nope'/));
-    assert.throws(() => Book.all().values('title', 'author__nope' as never), failsWith(FieldError, /^Author has no field 'nope'/));
+    assert.throws(() => Book.filter({ tags__nope__icontains: 'x' } as never), errorMatching(FieldError, /^Tag has no field 'nope'.*Valid fields: id, name, pk/));
+    assert.throws(() => Book.all().orderBy('author__nope' as never), errorMatching(FieldError, /^Author has no field 'nope'/));
+    assert.throws(() => Book.all().values('title', 'author__nope' as never), errorMatching(FieldError, /^Author has no field 'nope'/));
   });
 
   it('a prefetch path that does not exist is a FieldError before any SQL', async () => {
@@ -230,13 +223,13 @@ forEachBackend('relations_errors', [libraryModels], (ctx) => {
     const seen = await statementsDuring(async () => {
       assert.throws(
         () => Book.all().prefetchRelated('nope' as never),
-        failsWith(FieldError, /^Book: cannot prefetch 'nope': Book has no relation 'nope'\. Relations of Book: author, editor, publisher, .*tags, labels\./),
+        errorMatching(FieldError, /^Book: cannot prefetch 'nope': Book has no relation 'nope'\. Relations of Book: author, editor, publisher, .*tags, labels\./),
       );
       assert.throws(
         () => Book.all().prefetchRelated('author__nope' as never),
-        failsWith(FieldError, /^Book: cannot prefetch 'author__nope': Author has no relation 'nope'\. Relations of Author: .*books/),
+        errorMatching(FieldError, /^Book: cannot prefetch 'author__nope': Author has no relation 'nope'\. Relations of Author: .*books/),
       );
-      assert.throws(() => Book.all().prefetchRelated('title' as never), failsWith(FieldError, /cannot prefetch 'title': Book has no relation 'title'/));
+      assert.throws(() => Book.all().prefetchRelated('title' as never), errorMatching(FieldError, /cannot prefetch 'title': Book has no relation 'title'/));
       await assert.rejects(ann.fetchRelated('nope' as never), FieldError);
     });
     assert.deepEqual(seen.map((e) => e.sql), []);

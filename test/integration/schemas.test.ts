@@ -22,6 +22,7 @@ import {
 } from '../../src/index.js';
 import { forEachBackend } from '../support/backends.js';
 import { Author, Book, Employee, Kitchen, Profile, Publisher, Role, Tag, schemaModels } from '../fixtures/schema-models.js';
+import { counted } from '../support/expect-errors.js';
 
 const addFormats = (formats as unknown as { default: (ajv: Ajv2020) => Ajv2020 }).default;
 
@@ -44,15 +45,6 @@ function assertRefusedByAjv(schema: { jsonSchema(): JsonSchema }, value: unknown
 }
 
 /** Runs `fn` and returns its result with the statements it ran. */
-async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
-  const queries: string[] = [];
-  const stop = Terrapin.onQuery((event) => queries.push(event.sql));
-  try {
-    return { result: await fn(), queries };
-  } finally {
-    stop();
-  }
-}
 
 /** The error `fn` throws must be a SchemaValidationError with exactly these { loc, type } items. */
 function refusedWith(expected: { loc: (string | number)[]; type: string }[]) {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigurationError, Model, ParamsError, Terrapin, fields, localtime, makeAware, modelSchema } from '../../src/index.js';
 import { activeBackends, freshDatabase, type BackendName } from '../support/backends.js';
 import { zoneOffset } from '../../src/config/timezone.js';
+import { fails, rejects } from '../support/expect-errors.js';
 
 export class Meeting extends Model {
   id = fields.IntField({ pk: true });
@@ -191,21 +192,23 @@ describe('timezone conversions', () => {
   });
 
   it('refuses what is not a wall-clock time', () => {
-    assert.throws(() => makeAware('2024-05-01T20:00:00+08:00', 'Asia/Shanghai'), (e: unknown) => e instanceof ParamsError && /without an offset, got "2024-05-01T20:00:00\+08:00"/.test(e.message));
-    assert.throws(() => localtime(new Date('nope'), 'UTC'), (e: unknown) => e instanceof ParamsError && /valid Date/.test(e.message));
+    fails(() => makeAware('2024-05-01T20:00:00+08:00', 'Asia/Shanghai'), ParamsError, /without an offset, got "2024-05-01T20:00:00\+08:00"\.$/);
+    fails(() => localtime(new Date('nope'), 'UTC'), ParamsError, 'localtime takes a valid Date, got Invalid Date.');
   });
 });
 
 describe('timezone configuration errors', () => {
   it('an unknown zone or a non-boolean useTz is a ConfigurationError before any connection opens', async () => {
     const terrapin = new Terrapin();
-    await assert.rejects(
+    await rejects(
       terrapin.init({ dbUrl: 'sqlite://:memory:', modules: { models: [] }, timezone: 'Mars/Olympus_Mons' }),
-      (e: unknown) => e instanceof ConfigurationError && /timezone 'Mars\/Olympus_Mons' is not a time zone this runtime knows/.test(e.message),
+      ConfigurationError,
+      "timezone 'Mars/Olympus_Mons' is not a time zone this runtime knows; use an IANA name such as 'UTC', 'Europe/Berlin' or 'Asia/Shanghai'.",
     );
-    await assert.rejects(
+    await rejects(
       terrapin.init({ config: { connections: { default: 'sqlite://:memory:' }, apps: {}, use_tz: 'yes' as never } }),
-      (e: unknown) => e instanceof ConfigurationError && e.message === 'useTz must be true or false, got "yes".',
+      ConfigurationError,
+      'useTz must be true or false, got "yes".',
     );
   });
 
