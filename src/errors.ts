@@ -1,5 +1,6 @@
 /**
- * The whole Terrapin error hierarchy. No other file defines error classes.
+ * The whole Terrapin error hierarchy. No other file defines Terrapin's error classes (the PostgreSQL
+ * wire client's own errors, in src/dialects/postgres/wire, only travel as `cause`).
  *
  * TerrapinError
  * ├── ConfigurationError   bad model or config, use before init

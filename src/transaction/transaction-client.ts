@@ -12,7 +12,7 @@ export interface Statement {
 
 /**
  * One physical transaction, shared by its client and the savepoint clients inside it. BEGIN waits
- * in `prelude` and goes out together with the first statement: drivers that pipeline (postgres.js)
+ * in `prelude` and goes out together with the first statement: drivers that pipeline (PostgreSQL's)
  * send both at once, saving a round trip, and a transaction that runs no statement sends nothing.
  */
 export class TransactionSession {

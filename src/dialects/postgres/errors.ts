@@ -1,6 +1,6 @@
 import { IntegrityError, OperationalError } from '../../errors.js';
 
-/** Maps a postgres.js error to the Terrapin hierarchy by SQLSTATE class, keeping it as `cause`. */
+/** Maps an error of the wire client (server or connection) to the Terrapin hierarchy by SQLSTATE class, keeping it as `cause`. */
 export function translatePostgresError(error: unknown, sql: string): Error {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);

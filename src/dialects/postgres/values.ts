@@ -6,15 +6,15 @@ const hasToJson = (value: unknown): value is { toJSON(): unknown } =>
 /** The server's text of a timestamp with an offset ('…+00', '…+05:30'). */
 const TEXT_WITH_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/;
 
-/** postgres.js serialises by the parameter types the server describes, so most values pass through. */
+/** The wire client sends parameters as text and the server infers their types, so most values pass through (see wire/text-values.ts). */
 export const postgresValues: ValueConventions = {
   encodeBoolean: (value) => value,
   encodeDatetime: (value) => value,
   // TIMESTAMPTZ arrives as a Date; a TIMESTAMP (read as text) without an offset is UTC, as everywhere.
   decodeDatetime: (raw) => (raw instanceof Date ? raw : new Date(TEXT_WITH_OFFSET.test(raw as string) ? (raw as string) : `${String(raw).replace(' ', 'T')}Z`)),
   encodeBigInt: (value) => value,
-  // postgres.js types a parameter by its JS type before the server's jsonb applies (true → bool,
-  // Date → timestamptz, [true] → bool[]); a plain wrapper has none, and its JSON.stringify calls toJSON.
+  // A JavaScript array or boolean would be sent as a PostgreSQL array or bool; the wrapper is sent
+  // as JSON text (JSON.stringify calls its toJSON), whatever the document is.
   encodeJson: (value) => ({ toJSON: () => (hasToJson(value) ? value.toJSON() : value) }),
   decodeJson: (raw) => raw,
   encodeDecimal: (value) => value,

@@ -1,0 +1,384 @@
+/**
+ * One PostgreSQL connection speaking the extended query protocol. Each statement text is parsed
+ * once per connection as a named statement (its result types described once), then run with
+ * Bind/Execute/Sync only. Requests are pipelined: a request goes out as soon as it is made
+ * (requests made in the same tick share one socket write) and the answers come back in order,
+ * each ending with ReadyForQuery.
+ */
+import { connect as connectTcp, type Socket } from 'node:net';
+import { MessageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
+import { md5Password, scramFinish, scramStart, scramVerify, type ScramExchange } from './auth.js';
+import { MessageWriter } from './frontend.js';
+import { decoderFor, encodeParameter, type Decoder, type WireValue } from './text-values.js';
+
+export interface ConnectOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+  readonly connectTimeoutMs: number;
+  /** Start-up parameters (run-time settings such as TimeZone). */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+export interface QueryResult {
+  readonly rows: unknown[][];
+  /** The count in the command tag (rows inserted, updated, deleted or selected). */
+  readonly affected: number;
+}
+
+/** An error of the connection rather than the statement; `code` says which. */
+export class ConnectionError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConnectionError';
+  }
+}
+
+interface Statement {
+  readonly name: string;
+  /** One per result column, from the statement's description; undefined until it arrives. */
+  decoders: (Decoder | undefined)[] | undefined;
+}
+
+interface Request {
+  readonly sql: string;
+  readonly values: WireValue[];
+  readonly resolve: (result: QueryResult) => void;
+  readonly reject: (error: Error) => void;
+  statement: Statement;
+  /** This request sent the Parse of its statement; `parsed` once the server confirmed it. */
+  prepares: boolean;
+  parsed: boolean;
+  retried: boolean;
+  rows: unknown[][];
+  affected: number;
+  error: Error | undefined;
+}
+
+/** Statements kept per connection; the oldest is closed on the server beyond this. */
+const MAX_STATEMENTS = 1000;
+
+/**
+ * Errors of a named statement gone stale (a table it reads was altered so its result type changed,
+ * or the statement was deallocated); outside a transaction the statement is parsed again and run once more.
+ */
+const STALE_STATEMENT_ROUTINES = new Set(['RevalidateCachedQuery', 'FetchPreparedStatement']);
+
+/** The count at the end of a command tag ('INSERT 0 3', 'UPDATE 2', 'SELECT 10'), 0 for none. */
+function tagCount(buffer: Buffer, start: number, end: number): number {
+  let at = end - 2; // before the terminator
+  let count = 0;
+  let scale = 1;
+  while (at >= start) {
+    const digit = buffer[at]! - 48;
+    if (digit < 0 || digit > 9) break;
+    count += digit * scale;
+    scale *= 10;
+    at--;
+  }
+  return at >= start && buffer[at] === 0x20 && scale > 1 ? count : 0;
+}
+
+export class WireConnection {
+  private readonly socket: Socket;
+  private readonly writer = new MessageWriter();
+  private readonly reader = new MessageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
+  /** Sent and waiting for their ReadyForQuery, oldest first. */
+  private readonly queue: Request[] = [];
+  /** Made before the connection was ready. */
+  private waiting: Request[] = [];
+  private readonly statements = new Map<string, Statement>();
+  private statementCount = 0;
+  private flushScheduled = false;
+  private state: 'connecting' | 'ready' | 'closed' = 'connecting';
+  private scram: { exchange: ScramExchange; serverSignature?: string } | undefined;
+  /** A FATAL error or the socket's error: what the connection closed with. */
+  private closeReason: Error | undefined;
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed one: from the last ReadyForQuery. */
+  transactionStatus = 'I';
+  /** Whether a pool handed this connection to one transaction. */
+  reserved = false;
+  idleSince = 0;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly ready: Promise<void>;
+  /** Settles once the socket has closed, for whatever reason. */
+  readonly gone: Promise<void>;
+  private markGone!: () => void;
+  private settleReady!: { resolve: () => void; reject: (error: Error) => void };
+
+  constructor(
+    private readonly options: ConnectOptions,
+    private readonly events: { idle(connection: WireConnection): void; closed(connection: WireConnection, reason: Error): void },
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
+    // Nobody may wait on `ready` (queries wait in `waiting`); a failed connect is reported through them.
+    this.ready.catch(() => {});
+    this.gone = new Promise<void>((resolve) => (this.markGone = resolve));
+    const where = `${options.host}:${options.port}`;
+    const socket = options.host.startsWith('/') ? connectTcp({ path: `${options.host}/.s.PGSQL.${options.port}` }) : connectTcp({ host: options.host, port: options.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 60_000);
+    const timer = setTimeout(() => {
+      this.closeReason ??= new ConnectionError(`connecting to ${where} timed out after ${options.connectTimeoutMs / 1000}s`, 'CONNECT_TIMEOUT');
+      socket.destroy();
+    }, options.connectTimeoutMs);
+    void this.ready.then(
+      () => clearTimeout(timer),
+      () => clearTimeout(timer),
+    );
+    socket.on('connect', () => {
+      const { user, database, parameters } = options;
+      socket.write(this.writer.startup({ user, database, client_encoding: 'UTF8', DateStyle: 'ISO', ...parameters }).take());
+    });
+    socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.closeReason ??= new ConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
+    });
+    socket.on('close', () => this.onClose(where));
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Requests sent or waiting to be: 0 means the connection is free. */
+  get pending(): number {
+    return this.queue.length + this.waiting.length;
+  }
+
+  query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+    return new Promise<QueryResult>((resolve, reject) => {
+      if (this.state === 'closed') {
+        reject(this.closeReason ?? new ConnectionError('the connection is closed', 'CONNECTION_CLOSED'));
+        return;
+      }
+      let values: WireValue[];
+      try {
+        values = params.map(encodeParameter);
+      } catch (error) {
+        reject(error as Error);
+        return;
+      }
+      const request: Request = { sql, values, resolve, reject, statement: undefined!, prepares: false, parsed: false, retried: false, rows: [], affected: 0, error: undefined };
+      if (this.state === 'ready') this.send(request);
+      else this.waiting.push(request);
+    });
+  }
+
+  private send(request: Request): void {
+    const writer = this.writer;
+    let statement = this.statements.get(request.sql);
+    if (statement === undefined) {
+      statement = { name: `terrapin_${++this.statementCount}`, decoders: undefined };
+      this.statements.set(request.sql, statement);
+      request.prepares = true;
+      writer.parse(statement.name, request.sql).describeStatement(statement.name);
+      if (this.statements.size > MAX_STATEMENTS) {
+        const [oldestSql, oldest] = this.statements.entries().next().value as [string, Statement];
+        this.statements.delete(oldestSql);
+        writer.closeStatement(oldest.name);
+      }
+    }
+    request.statement = statement;
+    writer.bind(statement.name, request.values).execute().sync();
+    this.queue.push(request);
+    this.scheduleFlush();
+  }
+
+  /** Requests made in the same tick go out in one write. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      if (this.state !== 'closed') this.socket.write(this.writer.take());
+    });
+  }
+
+  private onMessage(type: number, buffer: Buffer, start: number, end: number): void {
+    switch (type) {
+      case 0x44: // DataRow
+        this.onDataRow(buffer, start);
+        return;
+      case 0x43: // CommandComplete
+        this.queue[0]!.affected = tagCount(buffer, start, end);
+        return;
+      case 0x31: // ParseComplete
+        this.queue[0]!.parsed = true;
+        return;
+      case 0x54: // RowDescription (of the statement being prepared)
+        this.queue[0]!.statement.decoders = this.readDescription(buffer, start);
+        return;
+      case 0x6e: // NoData: the statement returns no rows
+        this.queue[0]!.statement.decoders = [];
+        return;
+      case 0x5a: // ReadyForQuery
+        this.onReady(String.fromCharCode(buffer[start]!));
+        return;
+      case 0x45: // ErrorResponse
+        this.onError(new PostgresServerError(readErrorFields(buffer, start, end)));
+        return;
+      case 0x52: // Authentication*
+        this.onAuthentication(buffer, start, end);
+        return;
+      // BindComplete, CloseComplete, ParameterDescription, EmptyQueryResponse, NoticeResponse,
+      // NotificationResponse, ParameterStatus, BackendKeyData, PortalSuspended: nothing to do.
+      default:
+        return;
+    }
+  }
+
+  private readDescription(buffer: Buffer, start: number): (Decoder | undefined)[] {
+    const count = buffer.readInt16BE(start);
+    const decoders = new Array<Decoder | undefined>(count);
+    let at = start + 2;
+    for (let i = 0; i < count; i++) {
+      at = readCString(buffer, at)[1];
+      decoders[i] = decoderFor(buffer.readInt32BE(at + 6));
+      at += 18;
+    }
+    return decoders;
+  }
+
+  private onDataRow(buffer: Buffer, start: number): void {
+    const request = this.queue[0]!;
+    const decoders = request.statement.decoders!;
+    const count = buffer.readInt16BE(start);
+    const row = new Array<unknown>(count);
+    let at = start + 2;
+    for (let i = 0; i < count; i++) {
+      const length = buffer.readInt32BE(at);
+      at += 4;
+      if (length < 0) {
+        row[i] = null;
+        continue;
+      }
+      const text = buffer.toString('utf8', at, at + length);
+      at += length;
+      const decode = decoders[i];
+      row[i] = decode === undefined ? text : decode(text);
+    }
+    request.rows.push(row);
+  }
+
+  private onError(error: PostgresServerError): void {
+    if (error.severity === 'FATAL' || error.severity === 'PANIC') this.closeReason ??= error;
+    if (this.state === 'connecting') {
+      this.closeReason = error;
+      this.socket.destroy();
+      return;
+    }
+    const request = this.queue[0];
+    if (request !== undefined) request.error ??= error;
+  }
+
+  private onReady(status: string): void {
+    this.transactionStatus = status;
+    if (this.state === 'connecting') {
+      this.state = 'ready';
+      this.settleReady.resolve();
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const request of waiting) this.send(request);
+      if (waiting.length === 0) this.events.idle(this);
+      return;
+    }
+    const request = this.queue.shift()!;
+    if (request.error === undefined) {
+      request.resolve({ rows: request.rows, affected: request.affected });
+    } else {
+      this.fail(request, status);
+    }
+    if (this.queue.length === 0) this.events.idle(this);
+  }
+
+  private fail(request: Request, status: string): void {
+    const error = request.error!;
+    const stale = error instanceof PostgresServerError && STALE_STATEMENT_ROUTINES.has(error.routine ?? '');
+    if ((request.prepares && !request.parsed) || stale) {
+      // The server does not hold this statement (or holds a stale one): parse it afresh next time.
+      if (this.statements.get(request.sql) === request.statement) {
+        this.statements.delete(request.sql);
+        if (stale) this.writer.closeStatement(request.statement.name);
+      }
+    }
+    if (stale && !request.retried && status === 'I') {
+      request.retried = true;
+      request.error = undefined;
+      request.rows = [];
+      request.prepares = request.parsed = false;
+      this.send(request);
+      return;
+    }
+    request.reject(error);
+  }
+
+  private onAuthentication(buffer: Buffer, start: number, end: number): void {
+    const { user, password } = this.options;
+    const kind = buffer.readInt32BE(start);
+    if (kind === 0) return; // AuthenticationOk
+    const needPassword = (): boolean => {
+      if (password) return true;
+      this.closeReason = new ConnectionError(`the server asks user '${user}' for a password; give one in the URL (postgres://user:password@host/db)`, 'AUTH_PASSWORD_MISSING');
+      this.socket.destroy();
+      return false;
+    };
+    try {
+      if (kind === 3) {
+        if (needPassword()) this.socket.write(this.writer.password(password).take());
+      } else if (kind === 5) {
+        if (needPassword()) this.socket.write(this.writer.password(md5Password(user, password, buffer.subarray(start + 4, start + 8))).take());
+      } else if (kind === 10) {
+        const mechanisms = buffer.toString('utf8', start + 4, end).split('\0');
+        if (!mechanisms.includes('SCRAM-SHA-256')) throw new Error(`the server offers only ${mechanisms.filter(Boolean).join(', ')}, which Terrapin does not support`);
+        if (!needPassword()) return;
+        const exchange = scramStart();
+        this.scram = { exchange };
+        this.socket.write(this.writer.saslInitial('SCRAM-SHA-256', `n,,${exchange.clientFirstBare}`).take());
+      } else if (kind === 11) {
+        const { clientFinal, serverSignature } = scramFinish(this.scram!.exchange, password, buffer.toString('utf8', start + 4, end));
+        this.scram!.serverSignature = serverSignature;
+        this.socket.write(this.writer.saslResponse(clientFinal).take());
+      } else if (kind === 12) {
+        scramVerify(buffer.toString('utf8', start + 4, end), this.scram!.serverSignature!);
+      } else {
+        throw new Error(`the server asks for authentication method ${kind}, which Terrapin does not support (use scram-sha-256, md5, password or trust)`);
+      }
+    } catch (error) {
+      this.closeReason = new ConnectionError((error as Error).message, 'AUTH_FAILED', { cause: error });
+      this.socket.destroy();
+    }
+  }
+
+  private onClose(where: string): void {
+    if (this.state === 'closed') return;
+    const wasConnecting = this.state === 'connecting';
+    this.state = 'closed';
+    const reason = this.closeReason ?? new ConnectionError(`the connection to ${where} was closed`, 'CONNECTION_CLOSED');
+    this.closeReason = reason;
+    if (wasConnecting) this.settleReady.reject(reason);
+    const requests = [...this.queue.splice(0), ...this.waiting.splice(0)];
+    // A statement the server answered with an error before closing (its FATAL) keeps that error.
+    for (const request of requests) request.reject(request.error ?? reason);
+    this.events.closed(this, reason);
+    this.markGone();
+  }
+
+  /** Ends the session politely once every request has been answered. */
+  end(): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'ready') this.socket.end(this.writer.terminate().take());
+    else this.socket.destroy();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}

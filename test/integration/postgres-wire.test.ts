@@ -1,0 +1,187 @@
+/**
+ * Terrapin's PostgreSQL client (src/dialects/postgres/wire) against the real server: value
+ * round trips, pipelining, the per-connection statement cache and the pool's housekeeping.
+ * PostgreSQL only: the client is that backend's driver (the other backends use theirs).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ConnectionError, WireConnection } from '../../src/dialects/postgres/wire/connection.js';
+import { PostgresServerError } from '../../src/dialects/postgres/wire/backend.js';
+import { WirePool, type WirePoolOptions } from '../../src/dialects/postgres/wire/pool.js';
+import { activeBackends, freshDatabase } from '../support/backends.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+if (activeBackends().includes('postgres')) {
+  describe('postgres wire client', () => {
+    let options: WirePoolOptions;
+    let pool: WirePool;
+    const pools: WirePool[] = [];
+    const newPool = (extra: Partial<WirePoolOptions> = {}): WirePool => {
+      const created = new WirePool({ ...options, ...extra });
+      pools.push(created);
+      return created;
+    };
+    const value = async (sql: string, params: unknown[] = [], on: WirePool = pool): Promise<unknown> => (await on.query(sql, params)).rows[0]![0];
+
+    before(async () => {
+      const url = new URL(await freshDatabase('postgres', 'pg_wire'));
+      options = {
+        host: url.hostname,
+        port: Number(url.port || 5432),
+        user: decodeURIComponent(url.username) || 'postgres',
+        password: '',
+        database: url.pathname.slice(1),
+        max: 1,
+        idleTimeoutMs: 0,
+        connectTimeoutMs: 5000,
+        parameters: { TimeZone: 'UTC' },
+      };
+      pool = newPool();
+    });
+
+    after(async () => {
+      await Promise.all(pools.map((p) => p.close()));
+    });
+
+    it('reads each type as Terrapin expects it', async () => {
+      const { rows } = await pool.query(
+        `SELECT 1::int2, 2::int4, 9007199254740993::int8, 1.5::float8, 'NaN'::float8, '-Infinity'::float4,
+                12345678901234567890.123456789::numeric, true, false, NULL::text, ''::text,
+                '\\x00ff10'::bytea, '{"a":[1,{"b":null}]}'::jsonb, '[1,"x"]'::json,
+                '0001-01-01 00:00:00.5+00'::timestamptz, '2024-02-29 23:59:59.123456'::timestamp,
+                '2024-02-29'::date, '12:30:00'::time, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, '1 day 02:00'::interval`,
+        [],
+      );
+      assert.deepEqual(rows[0], [
+        1, 2, 9007199254740993n, 1.5, NaN, -Infinity,
+        '12345678901234567890.123456789', true, false, null, '',
+        Buffer.from([0, 255, 16]), { a: [1, { b: null }] }, [1, 'x'],
+        new Date('0001-01-01T00:00:00.500Z'), '2024-02-29 23:59:59.123456',
+        '2024-02-29', '12:30:00', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '1 day 02:00:00',
+      ]);
+    });
+
+    it('reads arrays, quoted, escaped, nested and with NULLs', async () => {
+      const { rows } = await pool.query(
+        `SELECT ARRAY[1, NULL, 3]::int4[], ARRAY['a,b', 'say "hi"', 'back\\slash', NULL, 'NULL', '']::text[],
+                ARRAY[[1,2],[3,4]]::int8[], ARRAY[true,false], '{}'::int4[], '[0:1]={7,8}'::int4[]`,
+        [],
+      );
+      assert.deepEqual(rows[0], [[1, null, 3], ['a,b', 'say "hi"', 'back\\slash', null, 'NULL', ''], [[1n, 2n], [3n, 4n]], [true, false], [], [7, 8]]);
+    });
+
+    it('sends parameters as bound values, whatever they contain', async () => {
+      const hostile = "'); DROP TABLE pg_class; --";
+      assert.equal(await value('SELECT $1::text', [hostile]), hostile);
+      assert.equal(await value('SELECT $1::text', ['héllo ☃ 𝄞']), 'héllo ☃ 𝄞');
+      assert.deepEqual(await value('SELECT $1::bytea', [Buffer.from([0, 1, 254, 255])]), Buffer.from([0, 1, 254, 255]));
+      assert.equal(await value('SELECT $1::int8 + 1', [9007199254740993n]), 9007199254740994n);
+      assert.equal(await value('SELECT $1::bool', [true]), true);
+      assert.deepEqual(await value('SELECT $1::timestamptz', [new Date('2024-05-01T12:00:00.123Z')]), new Date('2024-05-01T12:00:00.123Z'));
+      assert.deepEqual(await value('SELECT $1::text[]', [['a', 'b"c', null]]), ['a', 'b"c', null]);
+      assert.equal(await value('SELECT $1::text IS NULL', [null]), true);
+      assert.equal(await value('SELECT $1::text IS NULL', [undefined]), true);
+    });
+
+    it('pipelines 200 statements on one connection; a failing one rejects alone, in order', async () => {
+      const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => pool.query(i === 57 ? 'SELECT 1 / ($1::int - $1::int)' : 'SELECT $1::int * 2', [i])));
+      results.forEach((result, i) => {
+        if (i === 57) {
+          assert.equal(result.status, 'rejected');
+          assert.ok((result as PromiseRejectedResult).reason instanceof PostgresServerError);
+          assert.equal((result as PromiseRejectedResult).reason.code, '22012');
+        } else {
+          assert.deepEqual(result.status === 'fulfilled' && result.value.rows, [[i * 2]], `statement ${i}`);
+        }
+      });
+    });
+
+    it('a statement that failed to parse is parsed again next time (it may be valid by then)', async () => {
+      await assert.rejects(pool.query('SELECT n FROM later_table', []), (error: PostgresServerError) => error.code === '42P01');
+      await pool.query('CREATE TABLE later_table (n int)', []);
+      await pool.query('INSERT INTO later_table VALUES ($1)', [5]);
+      assert.equal(await value('SELECT n FROM later_table'), 5);
+    });
+
+    it('a cached statement whose table changed shape is prepared again outside a transaction', async () => {
+      await pool.query('CREATE TABLE shifting (a int)', []);
+      await pool.query('INSERT INTO shifting VALUES (1)', []);
+      assert.deepEqual((await pool.query('SELECT * FROM shifting', [])).rows, [[1]]);
+      await pool.query("ALTER TABLE shifting ADD COLUMN b text DEFAULT 'x'", []);
+      assert.deepEqual((await pool.query('SELECT * FROM shifting', [])).rows, [[1, 'x']]);
+      // Inside a transaction block the error stands: the block is already aborted.
+      await pool.query('ALTER TABLE shifting ADD COLUMN c int DEFAULT 3', []);
+      const connection = await pool.reserve();
+      try {
+        await connection.query('BEGIN', []);
+        await assert.rejects(connection.query('SELECT * FROM shifting', []), (error: PostgresServerError) => error.code === '0A000');
+        await connection.query('ROLLBACK', []);
+        assert.deepEqual((await connection.query('SELECT * FROM shifting', [])).rows, [[1, 'x', 3]]);
+      } finally {
+        pool.release(connection);
+      }
+    });
+
+    it('keeps at most 1000 prepared statements per connection', async () => {
+      const own = newPool();
+      for (let i = 0; i < 1010; i++) await own.query(`SELECT ${i}::int AS n`, []);
+      const prepared = Number(await value('SELECT count(*) FROM pg_prepared_statements', [], own));
+      assert.ok(prepared <= 1001 && prepared >= 990, `${prepared} statements prepared`);
+      assert.equal(await value('SELECT 3::int AS n', [], own), 3, 'an evicted statement is prepared again');
+    });
+
+    it('closes connections idle longer than idleTimeout, and opens one again on demand', async () => {
+      const name = 'terrapin_idle_probe';
+      const own = newPool({ idleTimeoutMs: 100, parameters: { TimeZone: 'UTC', application_name: name } });
+      const count = async () => Number(await value('SELECT count(*) FROM pg_stat_activity WHERE application_name = $1', [name]));
+      await own.query('SELECT 1', []);
+      assert.equal(await count(), 1);
+      await sleep(400);
+      assert.equal(await count(), 0);
+      assert.equal(await value('SELECT 2', [], own), 2);
+    });
+
+    it('a connection released inside a transaction block is closed, not reused', async () => {
+      const own = newPool();
+      const first = await own.reserve();
+      await first.query('BEGIN', []);
+      own.release(first);
+      await first.gone;
+      const second = await own.reserve();
+      assert.notEqual(second, first);
+      assert.equal((await second.query('SELECT 1', [])).rows[0]![0], 1);
+      own.release(second);
+    });
+
+    it('close() lets a running statement finish, then ends the sessions', async () => {
+      const own = newPool();
+      const running = own.query('SELECT pg_sleep(0.2), 7', []);
+      await sleep(20);
+      await own.close();
+      assert.deepEqual((await running).rows, [['', 7]]);
+      await assert.rejects(own.reserve(), /the pool is closed/);
+    });
+
+    it('names the failure to connect: refused, unknown database', async () => {
+      const refused = new WirePool({ ...options, port: 1 });
+      await assert.rejects(refused.query('SELECT 1', []), (error: ConnectionError) => error instanceof ConnectionError && error.code === 'ECONNREFUSED' && /ECONNREFUSED 127\.0\.0\.1:1/.test(error.message));
+      await refused.close();
+      const missing = new WirePool({ ...options, database: 'terrapin_no_such_db' });
+      await assert.rejects(missing.query('SELECT 1', []), (error: PostgresServerError) => error.code === '3D000' && error.message === 'database "terrapin_no_such_db" does not exist');
+      await missing.close();
+    });
+
+    it('a connection used after the server closed it fails at once with the reason', async () => {
+      const own = newPool();
+      const connection = await own.reserve();
+      const pid = Number((await connection.query('SELECT pg_backend_pid()', [])).rows[0]![0]);
+      await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      await connection.gone;
+      await assert.rejects(connection.query('SELECT 1', []), (error: PostgresServerError) => error.code === '57P01');
+      own.release(connection);
+      assert.equal(await value('SELECT 1', [], own), 1, 'the pool opened a fresh connection');
+      assert.ok(!(connection as WireConnection).reserved);
+    });
+  });
+}
