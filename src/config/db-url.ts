@@ -107,9 +107,19 @@ function decodePart(part: string, what: string, where: string): string {
   }
 }
 
-function withoutPoolKeys(raw: Record<string, string>): Record<string, string> {
+/** `ssl` / `sslmode` values that ask for no encryption (or only if the server insists). */
+const PLAIN_TEXT = ['disable', 'false', '0', 'allow', 'prefer'];
+
+/** The driver options: everything but the pool keys. A PostgreSQL URL asking for TLS is refused here, at init. */
+function driverOptions(dialect: DialectName, raw: Record<string, string>, where: string): Record<string, string> {
   const options: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) if (!(key in POOL_KEYS)) options[key] = value;
+  const tls = options.sslmode ?? options.ssl;
+  if (dialect === 'postgres' && tls !== undefined && !PLAIN_TEXT.includes(tls)) {
+    throw new ConfigurationError(
+      `${where}: TLS (${options.sslmode === undefined ? 'ssl' : 'sslmode'}=${tls}) is not supported yet by Terrapin's PostgreSQL client; connect over a private network, a local socket or an SSH/TLS tunnel, and drop the parameter from the URL.`,
+    );
+  }
   return options;
 }
 
@@ -149,7 +159,7 @@ export function parseDbUrl(url: string, connectionName = 'default'): ConnectionS
       password: '',
       database: '',
       pool: poolFrom(dialect, raw, where),
-      options: withoutPoolKeys(raw),
+      options: driverOptions(dialect, raw, where),
     };
   }
   let parsed: URL;
@@ -169,7 +179,7 @@ export function parseDbUrl(url: string, connectionName = 'default'): ConnectionS
     password: decodePart(parsed.password, 'password', where),
     database: decodePart(parsed.pathname.replace(/^\//, ''), 'database name', where),
     pool: poolFrom(dialect, raw, where),
-    options: withoutPoolKeys(raw),
+    options: driverOptions(dialect, raw, where),
   };
 }
 
@@ -203,6 +213,6 @@ export function connectionSettings(entry: string | ConnectionObject, connectionN
     password: creds.password ?? '',
     database: creds.database ?? '',
     pool: poolFrom(dialect, raw, where),
-    options: withoutPoolKeys(raw),
+    options: driverOptions(dialect, raw, where),
   };
 }

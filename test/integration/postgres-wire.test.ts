@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { ConnectionError, WireConnection } from '../../src/dialects/postgres/wire/connection.js';
 import { PostgresServerError } from '../../src/dialects/postgres/wire/backend.js';
 import { WirePool, type WirePoolOptions } from '../../src/dialects/postgres/wire/pool.js';
+import { ConfigurationError, Terrapin } from '../../src/index.js';
 import { activeBackends, freshDatabase } from '../support/backends.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -182,6 +183,21 @@ if (activeBackends().includes('postgres')) {
       own.release(connection);
       assert.equal(await value('SELECT 1', [], own), 1, 'the pool opened a fresh connection');
       assert.ok(!(connection as WireConnection).reserved);
+    });
+
+    it('refuses a TLS request in the URL at init, instead of connecting in plain text', async () => {
+      const terrapin = new Terrapin();
+      const url = `postgres://${options.user}@${options.host}:${options.port}/${options.database}?sslmode=require`;
+      await assert.rejects(terrapin.init({ dbUrl: url, modules: { models: [] } }), (error: unknown) => {
+        assert.ok(error instanceof ConfigurationError, String(error));
+        assert.match((error as Error).message, /^connection 'default': TLS \(sslmode=require\) is not supported yet by Terrapin's PostgreSQL client; /);
+        return true;
+      });
+      // sslmode=disable asks for what the client does anyway.
+      const plain = new Terrapin();
+      await plain.init({ dbUrl: url.replace('require', 'disable'), modules: { models: [] } });
+      assert.deepEqual(await plain.connection('default').rows('SELECT 1', []), [[1]]);
+      await plain.close();
     });
   });
 }

@@ -39,6 +39,8 @@ export class PostgresPool implements DriverPool {
   private readonly pool: WirePool;
 
   constructor(settings: ConnectionSettings, _connectionName: string) {
+    // ssl/sslmode reach here only when they ask for plain text (db-url.ts refuses the rest); they are not server settings.
+    const { ssl: _ssl, sslmode: _sslmode, ...parameters } = settings.options;
     this.pool = new WirePool({
       host: settings.host || '127.0.0.1',
       port: settings.port,
@@ -48,7 +50,7 @@ export class PostgresPool implements DriverPool {
       max: settings.pool.max,
       idleTimeoutMs: settings.pool.idleTimeout * 1000,
       connectTimeoutMs: settings.pool.connectTimeout * 1000,
-      parameters: { TimeZone: 'UTC', ...settings.options },
+      parameters: { TimeZone: 'UTC', ...parameters },
     });
   }
 
