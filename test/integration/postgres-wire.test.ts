@@ -85,6 +85,23 @@ if (activeBackends().includes('postgres')) {
       assert.equal(await value('SELECT $1::text IS NULL', [undefined]), true);
     });
 
+    it('reads and writes values of several megabytes (messages split across many socket reads)', async () => {
+      const big = Buffer.alloc(6 * 1024 * 1024, 7);
+      big[big.length - 1] = 9;
+      const [[bytes, length]] = (await pool.query('SELECT $1::bytea, length($1::bytea)', [big])).rows as [[Buffer, number]];
+      assert.equal(length, big.length);
+      assert.ok(bytes.equals(big));
+      const text = 'ä'.repeat(3 * 1024 * 1024);
+      assert.equal(await value('SELECT $1::text', [text]), text);
+    });
+
+    it('refuses COPY through the query API with a message saying what to use, and keeps working', async () => {
+      await pool.query('CREATE TABLE copied (n int)', []);
+      await assert.rejects(pool.query('COPY copied FROM STDIN', []), /^Error: COPY … FROM STDIN is not supported by Terrapin's PostgreSQL client; insert with bulkCreate instead$/);
+      await assert.rejects(pool.query('COPY (SELECT 1) TO STDOUT', []), /^Error: COPY … TO STDOUT is not supported by Terrapin's PostgreSQL client; SELECT the rows instead$/);
+      assert.equal(await value('SELECT count(*)::int FROM copied'), 0);
+    });
+
     it('pipelines 200 statements on one connection; a failing one rejects alone, in order', async () => {
       const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => pool.query(i === 57 ? 'SELECT 1 / ($1::int - $1::int)' : 'SELECT $1::int * 2', [i])));
       results.forEach((result, i) => {

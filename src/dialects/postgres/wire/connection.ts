@@ -203,6 +203,19 @@ export class WireConnection {
   }
 
   private onMessage(type: number, buffer: Buffer, start: number, end: number): void {
+    try {
+      this.dispatch(type, buffer, start, end);
+    } catch (error) {
+      // An answer this client cannot read: the statement fails with the reason and the connection
+      // goes, since what follows on the socket can no longer be trusted.
+      const request = this.queue[0];
+      if (request !== undefined) request.error ??= error as Error;
+      this.closeReason ??= new ConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error });
+      this.socket.destroy();
+    }
+  }
+
+  private dispatch(type: number, buffer: Buffer, start: number, end: number): void {
     switch (type) {
       case 0x44: // DataRow
         this.onDataRow(buffer, start);
@@ -228,6 +241,13 @@ export class WireConnection {
       case 0x52: // Authentication*
         this.onAuthentication(buffer, start, end);
         return;
+      case 0x48: // CopyOutResponse: the rows would come as CopyData, which nothing here returns
+        this.queue[0]!.error ??= new Error('COPY … TO STDOUT is not supported by Terrapin\'s PostgreSQL client; SELECT the rows instead');
+        return;
+      case 0x47: // CopyInResponse
+      case 0x57: // CopyBothResponse
+        // The server now waits for data the client does not have; only closing the session ends that.
+        throw new Error('COPY … FROM STDIN is not supported by Terrapin\'s PostgreSQL client; insert with bulkCreate instead');
       // BindComplete, CloseComplete, ParameterDescription, EmptyQueryResponse, NoticeResponse,
       // NotificationResponse, ParameterStatus, BackendKeyData, PortalSuspended: nothing to do.
       default:
