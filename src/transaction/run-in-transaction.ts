@@ -30,17 +30,31 @@ export interface TransactionOptions {
 
 const ISOLATION_LEVELS: readonly IsolationLevel[] = ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'];
 
+/** Compiled BEGIN/COMMIT/ROLLBACK texts per dialect: the same few strings for every transaction. */
+const controlCache = new WeakMap<Dialect, Map<string, Statement[]>>();
+
+function cachedControl(dialect: Dialect, key: string, build: () => Statement[]): Statement[] {
+  let byKey = controlCache.get(dialect);
+  if (byKey === undefined) controlCache.set(dialect, (byKey = new Map()));
+  let statements = byKey.get(key);
+  if (statements === undefined) byKey.set(key, (statements = build()));
+  return statements;
+}
+
 /** BEGIN (and the isolation level, where the backend sets it apart), to send with the first statement. */
 function beginStatements(dialect: Dialect, isolation: IsolationLevel | undefined): Statement[] {
-  const how = dialect.capabilities.isolation;
-  const nodes: TransactionNode[] = [];
-  if (isolation !== undefined && how === 'separate') nodes.push(control('setIsolation', undefined, isolation));
-  nodes.push(control('begin', undefined, how === 'begin' ? isolation : undefined));
-  return nodes.map((node) => dialect.compiler.compile(node));
+  return cachedControl(dialect, `begin ${isolation ?? ''}`, () => {
+    const how = dialect.capabilities.isolation;
+    const nodes: TransactionNode[] = [];
+    if (isolation !== undefined && how === 'separate') nodes.push(control('setIsolation', undefined, isolation));
+    nodes.push(control('begin', undefined, how === 'begin' ? isolation : undefined));
+    return nodes.map((node) => dialect.compiler.compile(node));
+  });
 }
 
 async function exec(client: TransactionClient, node: TransactionNode): Promise<void> {
-  const { sql } = client.dialect.compiler.compile(node);
+  const { sql } =
+    node.savepoint === undefined ? cachedControl(client.dialect, node.action, () => [client.dialect.compiler.compile(node)])[0]! : client.dialect.compiler.compile(node);
   await client.write(sql, []);
 }
 

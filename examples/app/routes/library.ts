@@ -20,7 +20,10 @@ export async function libraryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: SchemaInput<typeof AuthorIn> }>(
     '/authors',
     { schema: { tags: ['library'], body: AuthorIn.jsonSchema(), response: { 201: AuthorSummary.jsonSchema() } }, config: { transaction: true } },
-    async (request, reply) => reply.code(201).send(await AuthorSummary.fromOrm(await Author.create(AuthorIn.parse(request.body)))),
+    async (request, reply) => {
+      reply.code(201);
+      return AuthorSummary.fromOrm(await Author.create(AuthorIn.parse(request.body)));
+    },
   );
 
   app.get('/authors', { schema: { tags: ['library'], response: { 200: AuthorList.jsonSchema() } } }, async () => AuthorList.fromQueryset(Author.all()));
@@ -34,7 +37,10 @@ export async function libraryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: SchemaInput<typeof TagIn> }>(
     '/tags',
     { schema: { tags: ['library'], body: TagIn.jsonSchema(), response: { 201: TagOut.jsonSchema() } }, config: { transaction: true } },
-    async (request, reply) => reply.code(201).send(await TagOut.fromOrm(await Tag.create(TagIn.parse(request.body)))),
+    async (request, reply) => {
+      reply.code(201);
+      return TagOut.fromOrm(await Tag.create(TagIn.parse(request.body)));
+    },
   );
 
   app.get('/tags', { schema: { tags: ['library'], response: { 200: TagList.jsonSchema() } } }, async () => TagList.fromQueryset(Tag.all()));
@@ -51,7 +57,8 @@ export async function libraryRoutes(app: FastifyInstance): Promise<void> {
         throw new ParamsError(`Unknown tag ids: ${tagIds.filter((id) => !tags.some((t) => t.id === id)).join(', ')}.`);
       }
       await book.tags.add(...tags);
-      return reply.code(201).send(await BookOut.fromOrm(book));
+      reply.code(201);
+      return BookOut.fromOrm(book);
     },
   );
 

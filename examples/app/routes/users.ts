@@ -34,7 +34,10 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const user = await User.create(UserIn.parse(request.body));
-      return reply.code(201).send(await UserOut.fromOrm(user));
+      // Return the payload rather than `reply.send(...)`: Fastify then sends it after the handler,
+      // instead of the handler's promise waiting on the reply stream (see docs/web.md).
+      reply.code(201);
+      return UserOut.fromOrm(user);
     },
   );
 
