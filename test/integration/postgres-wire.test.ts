@@ -4,11 +4,12 @@
  * PostgreSQL only: the client is that backend's driver (the other backends use theirs).
  */
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ConnectionError, WireConnection } from '../../src/dialects/postgres/wire/connection.js';
 import { PostgresServerError } from '../../src/dialects/postgres/wire/backend.js';
 import { WirePool, type WirePoolOptions } from '../../src/dialects/postgres/wire/pool.js';
-import { ConfigurationError, Terrapin } from '../../src/index.js';
+import { ConfigurationError, OperationalError, Terrapin } from '../../src/index.js';
 import { activeBackends, freshDatabase } from '../support/backends.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -179,6 +180,7 @@ if (activeBackends().includes('postgres')) {
       await own.close();
       assert.deepEqual((await running).rows, [['', 7]]);
       await assert.rejects(own.reserve(), /the pool is closed/);
+      await assert.rejects(own.query('SELECT 1', []), /the pool is closed/);
     });
 
     it('names the failure to connect: refused, unknown database', async () => {
@@ -200,6 +202,135 @@ if (activeBackends().includes('postgres')) {
       own.release(connection);
       assert.equal(await value('SELECT 1', [], own), 1, 'the pool opened a fresh connection');
       assert.ok(!(connection as WireConnection).reserved);
+    });
+
+    it('takes up to 65 535 parameters, refuses more and values it cannot send, and stays in step afterwards', async () => {
+      const many = Array.from({ length: 40000 }, (_, i) => i);
+      const list = many.map((_, i) => `$${i + 1}`).join(',');
+      assert.equal(await value(`SELECT array_length(ARRAY[${list}]::int[], 1)`, many), 40000);
+      await assert.rejects(pool.query('SELECT 1', Array.from({ length: 65536 }, () => 1)), /^RangeError: PostgreSQL takes at most 65535 parameters in one statement, this one has 65536; split it/);
+      await assert.rejects(pool.query('SELECT $1::text', [() => 1]), /^TypeError: PostgreSQL cannot take a function as a parameter; pass a string, number/);
+      await assert.rejects(pool.query('SELECT $1::text', [Symbol('x')]), /^TypeError: PostgreSQL cannot take a symbol as a parameter/);
+      // Nothing of the refused requests reached the connection: the next answers are the right ones.
+      const [a, b] = await Promise.all([value('SELECT $1::int', [1]), value('SELECT $1::text', ['two'])]);
+      assert.deepEqual([a, b], [1, 'two']);
+      assert.equal(await value('SELECT $1::float8::text', [-0]), '-0');
+    });
+
+    it('requests pipelined behind a Parse that failed report that failure, not a missing statement', async () => {
+      const results = await Promise.allSettled(Array.from({ length: 4 }, () => pool.query('SELECT * FROM no_such_table_here', [])));
+      for (const result of results) {
+        assert.equal(result.status, 'rejected');
+        assert.equal(((result as PromiseRejectedResult).reason as PostgresServerError).code, '42P01');
+      }
+    });
+
+    it('evicting a statement closes it on the server even when the Parse after it fails', async () => {
+      const own = newPool();
+      for (let i = 0; i < 1000; i++) await own.query(`SELECT ${i}::int AS kept`, []);
+      for (let i = 0; i < 50; i++) await assert.rejects(own.query(`SELECT ${i} FROM no_such_table_either`, []));
+      const prepared = Number(await value('SELECT count(*) FROM pg_prepared_statements', [], own));
+      assert.ok(prepared <= 1001, `${prepared} statements prepared on the server`);
+    });
+
+    it('never opens more than max connections: plain queries wait while transactions hold them all', async () => {
+      const name = 'terrapin_max_probe';
+      const own = newPool({ max: 2, parameters: { TimeZone: 'UTC', application_name: name } });
+      const held = [await own.reserve(), await own.reserve()];
+      const waiting = own.query('SELECT 42', []);
+      await sleep(50);
+      const open = Number(await value('SELECT count(*) FROM pg_stat_activity WHERE application_name = $1', [name]));
+      assert.equal(open, 2);
+      own.release(held[0]!);
+      assert.deepEqual((await waiting).rows, [[42]]);
+      own.release(held[1]!);
+    });
+
+    it('a connection given back with its BEGIN still in flight leaves the pool instead of carrying the transaction on', async () => {
+      const own = newPool();
+      await own.query('CREATE TABLE IF NOT EXISTS handed_back (n int)', []);
+      const connection = await own.reserve();
+      void connection.query('BEGIN', []);
+      own.release(connection);
+      await own.query('INSERT INTO handed_back VALUES (1)', []);
+      await connection.gone;
+      assert.equal(await value('SELECT count(*)::int FROM handed_back'), 1, 'the insert was committed on its own');
+    });
+
+    it('a COMMIT that PostgreSQL turns into ROLLBACK (an error was caught inside) fails instead of reporting success', async () => {
+      const terrapin = new Terrapin();
+      await terrapin.init({ dbUrl: `postgres://${options.user}@${options.host}:${options.port}/${options.database}`, modules: { models: [] } });
+      try {
+        await terrapin.connection('default').write('CREATE TABLE kept_or_not (n int PRIMARY KEY)', []);
+        await assert.rejects(
+          terrapin.inTransaction(async (client) => {
+            await client.write('INSERT INTO kept_or_not VALUES (1)', []);
+            await client.write('INSERT INTO kept_or_not VALUES (1)', []).catch(() => undefined);
+          }),
+          (error: unknown) => {
+            assert.ok(error instanceof OperationalError, String(error));
+            assert.match((error as Error).message, /^PostgreSQL rolled the transaction back instead of committing it: a statement in it failed earlier/);
+            return true;
+          },
+        );
+        assert.deepEqual(await terrapin.connection('default').rows('SELECT count(*)::int FROM kept_or_not', []), [[0]]);
+      } finally {
+        await terrapin.close();
+      }
+    });
+
+    it('reads timestamptz of any era and offset: BC, five-digit years, local mean time', async () => {
+      const amsterdam = newPool({ parameters: { TimeZone: 'Europe/Amsterdam', DateStyle: 'SQL, DMY' } });
+      const { rows } = await amsterdam.query(
+        `SELECT '1900-01-01 00:00:00+00'::timestamptz, '0044-03-15 12:00:00+00 BC'::timestamptz, '12020-01-01 00:00:00+00'::timestamptz, '2024-02-29'::date, 'infinity'::timestamptz`,
+        [],
+      );
+      const [lmt, bc, far, date, infinite] = rows[0] as [Date, Date, Date, string, Date];
+      assert.equal(lmt.toISOString(), '1900-01-01T00:00:00.000Z');
+      assert.equal(bc.toISOString(), '-000043-03-15T12:00:00.000Z');
+      assert.equal(far.toISOString(), '+012020-01-01T00:00:00.000Z');
+      assert.equal(date, '2024-02-29', 'a DateStyle option cannot change the form the decoders read');
+      assert.ok(Number.isNaN(infinite.getTime()));
+    });
+
+    it('does not run a stale statement again after requests sent behind it (that would reorder them)', async () => {
+      await pool.query('CREATE TABLE reordered (a int)', []);
+      await pool.query('SELECT * FROM reordered', []);
+      await pool.query('ALTER TABLE reordered ADD COLUMN b int', []);
+      const [select, insert] = await Promise.allSettled([pool.query('SELECT * FROM reordered', []), pool.query('INSERT INTO reordered VALUES (1, 1)', [])]);
+      assert.equal(insert.status, 'fulfilled');
+      assert.equal(select.status, 'rejected');
+      assert.equal(((select as PromiseRejectedResult).reason as PostgresServerError).code, '0A000');
+    });
+
+    it('refuses a server that ends SCRAM-SHA-256 without proving it knows the password', async () => {
+      // A fake server: asks for SCRAM, then says AuthenticationOk straight after the client's first message.
+      const server = createServer((socket) => {
+        let step = 0;
+        socket.on('data', () => {
+          const message = (type: string, body: Buffer) => {
+            const head = Buffer.alloc(5);
+            head.write(type, 0, 'latin1');
+            head.writeInt32BE(body.length + 4, 1);
+            return Buffer.concat([head, body]);
+          };
+          const int32 = (n: number) => {
+            const b = Buffer.alloc(4);
+            b.writeInt32BE(n);
+            return b;
+          };
+          if (step++ === 0) socket.write(message('R', Buffer.concat([int32(10), Buffer.from('SCRAM-SHA-256\0\0')])));
+          else socket.write(message('R', int32(0)));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const fake = new WirePool({ ...options, port: (server.address() as AddressInfo).port, password: 'secret' });
+      try {
+        await assert.rejects(fake.query('SELECT 1', []), (error: ConnectionError) => error.code === 'AUTH_FAILED' && /without proving it knows the password/.test(error.message));
+      } finally {
+        await fake.close();
+        server.close();
+      }
     });
 
     it('refuses a TLS request in the URL at init, instead of connecting in plain text', async () => {

@@ -22,12 +22,22 @@ async function runRows(run: Promise<{ rows: unknown[][] }>, text: string): Promi
   }
 }
 
-async function runWrite(run: Promise<{ affected: number }>, text: string): Promise<WriteResult> {
+async function runWrite(run: Promise<{ affected: number; command: string }>, text: string): Promise<WriteResult> {
+  let result: { affected: number; command: string };
   try {
-    return { affected: (await run).affected, insertId: undefined };
+    result = await run;
   } catch (error) {
     throw translatePostgresError(error, text);
   }
+  // PostgreSQL answers COMMIT in a transaction aborted by an earlier error with ROLLBACK, not an error.
+  if (result.command === 'ROLLBACK' && /^\s*COMMIT\b/i.test(text)) {
+    throw new OperationalError(
+      'PostgreSQL rolled the transaction back instead of committing it: a statement in it failed earlier, and PostgreSQL aborts the whole transaction on an error. ' +
+        'To recover from an expected error and keep the rest, run that statement in a nested inTransaction (a savepoint).',
+      { sql: text },
+    );
+  }
+  return { affected: result.affected, insertId: undefined };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface QueryResult {
   readonly rows: unknown[][];
   /** The count in the command tag (rows inserted, updated, deleted or selected). */
   readonly affected: number;
+  /** The command tag's first word: 'SELECT', 'INSERT', … and 'ROLLBACK' for a COMMIT the server refused. */
+  readonly command: string;
 }
 
 /** An error of the connection rather than the statement; `code` says which. */
@@ -44,6 +46,8 @@ interface Statement {
   readonly name: string;
   /** One per result column, from the statement's description; undefined until it arrives. */
   decoders: (Decoder | undefined)[] | undefined;
+  /** Why its Parse failed: requests pipelined behind that Parse report this, not "does not exist". */
+  failed?: Error;
 }
 
 interface Request {
@@ -58,11 +62,14 @@ interface Request {
   retried: boolean;
   rows: unknown[][];
   affected: number;
+  command: string;
   error: Error | undefined;
 }
 
 /** Statements kept per connection; the oldest is closed on the server beyond this. */
 const MAX_STATEMENTS = 1000;
+/** The protocol counts a statement's parameters in 16 bits. */
+const MAX_PARAMETERS = 65535;
 
 /**
  * Errors of a named statement gone stale (a table it reads was altered so its result type changed,
@@ -97,13 +104,16 @@ export class WireConnection {
   private statementCount = 0;
   private flushScheduled = false;
   private state: 'connecting' | 'ready' | 'closed' = 'connecting';
-  private scram: { exchange: ScramExchange; serverSignature?: string } | undefined;
+  private scram: { exchange: ScramExchange; serverSignature?: string; verified?: boolean } | undefined;
   /** A FATAL error or the socket's error: what the connection closed with. */
   private closeReason: Error | undefined;
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed one: from the last ReadyForQuery. */
   transactionStatus = 'I';
+  private ending = false;
   /** Whether a pool handed this connection to one transaction. */
   reserved = false;
+  /** Released by its transaction while requests were still in flight (see WirePool.release). */
+  returning = false;
   idleSince = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
   readonly ready: Promise<void>;
@@ -135,7 +145,8 @@ export class WireConnection {
     );
     socket.on('connect', () => {
       const { user, database, parameters } = options;
-      socket.write(this.writer.startup({ user, database, client_encoding: 'UTF8', DateStyle: 'ISO', ...parameters }).take());
+      // The settings the decoders rely on come last, so connection options cannot override them.
+      socket.write(this.writer.startup({ ...parameters, user, database, client_encoding: 'UTF8', DateStyle: 'ISO' }).take());
     });
     socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -144,8 +155,9 @@ export class WireConnection {
     socket.on('close', () => this.onClose(where));
   }
 
+  /** Closed, or being ended by the pool: either way it takes no more requests. */
   get closed(): boolean {
-    return this.state === 'closed';
+    return this.state === 'closed' || this.ending;
   }
 
   /** Requests sent or waiting to be: 0 means the connection is free. */
@@ -155,8 +167,12 @@ export class WireConnection {
 
   query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
     return new Promise<QueryResult>((resolve, reject) => {
-      if (this.state === 'closed') {
+      if (this.closed) {
         reject(this.closeReason ?? new ConnectionError('the connection is closed', 'CONNECTION_CLOSED'));
+        return;
+      }
+      if (params.length > MAX_PARAMETERS) {
+        reject(new RangeError(`PostgreSQL takes at most ${MAX_PARAMETERS} parameters in one statement, this one has ${params.length}; split it (bulkCreate batches do).`));
         return;
       }
       let values: WireValue[];
@@ -166,28 +182,43 @@ export class WireConnection {
         reject(error as Error);
         return;
       }
-      const request: Request = { sql, values, resolve, reject, statement: undefined!, prepares: false, parsed: false, retried: false, rows: [], affected: 0, error: undefined };
+      const request: Request = { sql, values, resolve, reject, statement: undefined!, prepares: false, parsed: false, retried: false, rows: [], affected: 0, command: '', error: undefined };
       if (this.state === 'ready') this.send(request);
       else this.waiting.push(request);
     });
   }
 
+  /**
+   * Writes a request's messages. All or nothing: a request that cannot be written (a parameter
+   * the writer refuses) is rejected and leaves neither bytes in the writer nor a cache entry,
+   * since half a message would make every later answer belong to the wrong request.
+   */
   private send(request: Request): void {
     const writer = this.writer;
+    const mark = writer.mark();
     let statement = this.statements.get(request.sql);
-    if (statement === undefined) {
-      statement = { name: `terrapin_${++this.statementCount}`, decoders: undefined };
-      this.statements.set(request.sql, statement);
-      request.prepares = true;
-      writer.parse(statement.name, request.sql).describeStatement(statement.name);
-      if (this.statements.size > MAX_STATEMENTS) {
-        const [oldestSql, oldest] = this.statements.entries().next().value as [string, Statement];
-        this.statements.delete(oldestSql);
-        writer.closeStatement(oldest.name);
+    const added = statement === undefined;
+    try {
+      if (statement === undefined) {
+        // The evicted statement is closed before the new Parse: were the Parse to fail, the server
+        // would skip the rest of the block and keep the evicted statement for good.
+        if (this.statements.size >= MAX_STATEMENTS) {
+          const [oldestSql, oldest] = this.statements.entries().next().value as [string, Statement];
+          this.statements.delete(oldestSql);
+          writer.closeStatement(oldest.name);
+        }
+        statement = { name: `terrapin_${++this.statementCount}`, decoders: undefined };
+        writer.parse(statement.name, request.sql).describeStatement(statement.name);
+        request.prepares = true;
       }
+      writer.bind(statement.name, request.values).execute().sync();
+    } catch (error) {
+      writer.reset(mark);
+      request.reject(error as Error);
+      return;
     }
+    if (added) this.statements.set(request.sql, statement);
     request.statement = statement;
-    writer.bind(statement.name, request.values).execute().sync();
     this.queue.push(request);
     this.scheduleFlush();
   }
@@ -198,7 +229,7 @@ export class WireConnection {
     this.flushScheduled = true;
     process.nextTick(() => {
       this.flushScheduled = false;
-      if (this.state !== 'closed') this.socket.write(this.writer.take());
+      if (this.state !== 'closed' && !this.ending) this.socket.write(this.writer.take());
     });
   }
 
@@ -220,9 +251,13 @@ export class WireConnection {
       case 0x44: // DataRow
         this.onDataRow(buffer, start);
         return;
-      case 0x43: // CommandComplete
-        this.queue[0]!.affected = tagCount(buffer, start, end);
+      case 0x43: { // CommandComplete
+        const request = this.queue[0]!;
+        request.affected = tagCount(buffer, start, end);
+        const space = buffer.indexOf(0x20, start);
+        request.command = buffer.toString('latin1', start, space === -1 || space > end - 1 ? end - 1 : space);
         return;
+      }
       case 0x31: // ParseComplete
         this.queue[0]!.parsed = true;
         return;
@@ -312,7 +347,7 @@ export class WireConnection {
     }
     const request = this.queue.shift()!;
     if (request.error === undefined) {
-      request.resolve({ rows: request.rows, affected: request.affected });
+      request.resolve({ rows: request.rows, affected: request.affected, command: request.command });
     } else {
       this.fail(request, status);
     }
@@ -320,16 +355,21 @@ export class WireConnection {
   }
 
   private fail(request: Request, status: string): void {
-    const error = request.error!;
-    const stale = error instanceof PostgresServerError && STALE_STATEMENT_ROUTINES.has(error.routine ?? '');
-    if ((request.prepares && !request.parsed) || stale) {
+    const statement = request.statement;
+    if (request.prepares && !request.parsed) statement.failed = request.error;
+    // Pipelined behind a Parse that failed: that failure is the answer, not "does not exist".
+    const error = statement.failed ?? request.error!;
+    const stale = statement.failed === undefined && error instanceof PostgresServerError && STALE_STATEMENT_ROUTINES.has(error.routine ?? '');
+    if (statement.failed !== undefined || stale) {
       // The server does not hold this statement (or holds a stale one): parse it afresh next time.
-      if (this.statements.get(request.sql) === request.statement) {
+      if (this.statements.get(request.sql) === statement) {
         this.statements.delete(request.sql);
-        if (stale) this.writer.closeStatement(request.statement.name);
+        if (stale) this.writer.closeStatement(statement.name);
       }
     }
-    if (stale && !request.retried && status === 'I') {
+    // Run again only outside a transaction block and when nothing was sent after it, so the
+    // retry cannot overtake a later request.
+    if (stale && !request.retried && status === 'I' && this.queue.length === 0) {
       request.retried = true;
       request.error = undefined;
       request.rows = [];
@@ -343,7 +383,14 @@ export class WireConnection {
   private onAuthentication(buffer: Buffer, start: number, end: number): void {
     const { user, password } = this.options;
     const kind = buffer.readInt32BE(start);
-    if (kind === 0) return; // AuthenticationOk
+    if (kind === 0) {
+      // AuthenticationOk. After SCRAM only once the server proved it knows the password too.
+      if (this.scram !== undefined && !this.scram.verified) {
+        this.closeReason = new ConnectionError('PostgreSQL ended SCRAM-SHA-256 authentication without proving it knows the password', 'AUTH_FAILED');
+        this.socket.destroy();
+      }
+      return;
+    }
     const needPassword = (): boolean => {
       if (password) return true;
       this.closeReason = new ConnectionError(`the server asks user '${user}' for a password; give one in the URL (postgres://user:password@host/db)`, 'AUTH_PASSWORD_MISSING');
@@ -368,6 +415,7 @@ export class WireConnection {
         this.socket.write(this.writer.saslResponse(clientFinal).take());
       } else if (kind === 12) {
         scramVerify(buffer.toString('utf8', start + 4, end), this.scram!.serverSignature!);
+        this.scram!.verified = true;
       } else {
         throw new Error(`the server asks for authentication method ${kind}, which Terrapin does not support (use scram-sha-256, md5, password or trust)`);
       }
@@ -391,14 +439,20 @@ export class WireConnection {
     this.markGone();
   }
 
-  /** Ends the session politely once every request has been answered. */
+  /** Ends the session politely (requests already sent are still answered). */
   end(): void {
-    if (this.state === 'closed') return;
-    if (this.state === 'ready') this.socket.end(this.writer.terminate().take());
-    else this.socket.destroy();
+    if (this.state === 'closed' || this.ending) return;
+    this.ending = true;
+    if (this.state === 'ready') {
+      this.socket.write(this.writer.take());
+      this.socket.end(this.writer.terminate().take());
+    } else {
+      this.socket.destroy();
+    }
   }
 
   destroy(): void {
+    this.ending = true;
     this.socket.destroy();
   }
 }

@@ -3,8 +3,11 @@
  * connection builds the messages of a request into a growing buffer; `take()` hands out a copy,
  * so the socket may keep it while the next request is built.
  */
+const INITIAL_SIZE = 8192;
+const SHRINK_ABOVE = 1024 * 1024;
+
 export class MessageWriter {
-  private buffer = Buffer.allocUnsafe(8192);
+  private buffer = Buffer.allocUnsafe(INITIAL_SIZE);
   private length = 0;
   private start = 0;
 
@@ -32,6 +35,14 @@ export class MessageWriter {
   private int16(value: number): this {
     this.ensure(2);
     this.buffer.writeInt16BE(value, this.length);
+    this.length += 2;
+    return this;
+  }
+
+  /** Counts (of parameters and their formats) are unsigned 16-bit. */
+  private uint16(value: number): this {
+    this.ensure(2);
+    this.buffer.writeUInt16BE(value, this.length);
     this.length += 2;
     return this;
   }
@@ -126,12 +137,12 @@ export class MessageWriter {
     let binary = false;
     for (const value of values) if (value !== null && typeof value !== 'string') binary = true;
     if (binary) {
-      this.int16(values.length);
+      this.uint16(values.length);
       for (const value of values) this.int16(value !== null && typeof value !== 'string' ? 1 : 0);
     } else {
       this.int16(0);
     }
-    this.int16(values.length);
+    this.uint16(values.length);
     for (const value of values) this.value(value);
     this.int16(0).end();
     return this;
@@ -156,11 +167,22 @@ export class MessageWriter {
     return this;
   }
 
+  /** Where the next message will start: `reset(mark)` drops everything written after it. */
+  mark(): number {
+    return this.length;
+  }
+
+  reset(mark: number): void {
+    this.length = mark;
+  }
+
   /** The messages built since the last call, as a buffer of their own. */
   take(): Buffer {
     const out = Buffer.allocUnsafe(this.length);
     this.buffer.copy(out, 0, 0, this.length);
     this.length = 0;
+    // One huge parameter must not pin a buffer its size for the connection's lifetime.
+    if (this.buffer.length > SHRINK_ABOVE) this.buffer = Buffer.allocUnsafe(INITIAL_SIZE);
     return out;
   }
 }

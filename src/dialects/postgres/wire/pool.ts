@@ -1,9 +1,10 @@
 /**
- * The pool of WireConnections behind one named connection. Plain queries go to a free connection,
- * open a new one while fewer than `max` exist, or else are pipelined onto the least busy one; a
- * transaction reserves a connection for itself. Connections open on demand, close after
- * `idleTimeoutMs` unused, and a closed one (the server ended it) is dropped at once, so the next
- * request opens a fresh one.
+ * The pool of WireConnections behind one named connection, never more than `max` of them. Plain
+ * queries go to a free connection, open a new one while fewer than `max` exist, or else are
+ * pipelined onto the least busy unreserved one (and wait, when transactions hold every
+ * connection, until one is given back); a transaction reserves a connection for itself.
+ * Connections open on demand, close after `idleTimeoutMs` unused, and one that closes (the server
+ * ended it) or is being closed leaves the pool at once, so the next request opens a fresh one.
  */
 import { WireConnection, type ConnectOptions, type QueryResult } from './connection.js';
 
@@ -18,9 +19,20 @@ interface Reservation {
   reject(error: Error): void;
 }
 
+/** A plain query waiting because transactions hold every connection. */
+interface Parked {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  resolve(result: QueryResult): void;
+  reject(error: Error): void;
+}
+
+const closedError = (): Error => new Error('the pool is closed');
+
 export class WirePool {
   private readonly connections: WireConnection[] = [];
   private readonly reservations: Reservation[] = [];
+  private parked: Parked[] = [];
   private closing = false;
   private readonly events = {
     idle: (connection: WireConnection) => this.onIdle(connection),
@@ -30,7 +42,10 @@ export class WirePool {
   constructor(private readonly options: WirePoolOptions) {}
 
   query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
-    return this.shared().query(sql, params);
+    if (this.closing) return Promise.reject(closedError());
+    const connection = this.shared();
+    if (connection !== undefined) return connection.query(sql, params);
+    return new Promise<QueryResult>((resolve, reject) => this.parked.push({ sql, params, resolve, reject }));
   }
 
   private open(): WireConnection {
@@ -39,21 +54,31 @@ export class WirePool {
     return connection;
   }
 
-  /** A connection for a plain query: a free one, a new one, or the least busy unreserved one. */
-  private shared(): WireConnection {
+  /** Takes a connection out of the pool for good (it is being ended or destroyed). */
+  private retire(connection: WireConnection): void {
+    clearTimeout(connection.idleTimer);
+    const index = this.connections.indexOf(connection);
+    if (index !== -1) this.connections.splice(index, 1);
+  }
+
+  /**
+   * A connection for a plain query: a free one, a new one, or the least busy unreserved one;
+   * undefined when transactions hold all `max`.
+   */
+  private shared(): WireConnection | undefined {
     let best: WireConnection | undefined;
     for (const connection of this.connections) {
       if (connection.reserved) continue;
       if (connection.pending === 0) return connection;
       if (best === undefined || connection.pending < best.pending) best = connection;
     }
-    if (best === undefined || this.connections.length < this.options.max) return this.open();
+    if (this.connections.length < this.options.max) return this.open();
     return best;
   }
 
   /** A connection of its own, for a transaction; `release` gives it back. */
   reserve(): Promise<WireConnection> {
-    if (this.closing) return Promise.reject(new Error('the pool is closed'));
+    if (this.closing) return Promise.reject(closedError());
     for (const connection of this.connections) {
       if (!connection.reserved && connection.pending === 0) return this.handTo(connection);
     }
@@ -68,25 +93,54 @@ export class WirePool {
   }
 
   release(connection: WireConnection): void {
-    connection.reserved = false;
-    if (connection.closed) return;
-    // A connection left inside a transaction block (its ROLLBACK failed) must not serve anyone else.
-    if (connection.pending === 0 && connection.transactionStatus !== 'I') {
-      connection.destroy();
+    if (connection.closed) {
+      connection.reserved = false;
       return;
     }
-    if (connection.pending === 0) this.onIdle(connection);
+    // Given back with requests still in flight: it stays out of everyone's reach until they are
+    // answered, since only then is it known whether it is still inside a transaction block.
+    if (connection.pending > 0) {
+      connection.returning = true;
+      return;
+    }
+    connection.reserved = false;
+    this.onIdle(connection);
+  }
+
+  /** Queries parked while every connection was reserved go to this one, now unreserved. */
+  private serveParked(connection: WireConnection): void {
+    const parked = this.parked;
+    if (parked.length === 0) return;
+    this.parked = [];
+    for (const { sql, params, resolve, reject } of parked) connection.query(sql, params).then(resolve, reject);
   }
 
   private onIdle(connection: WireConnection): void {
-    if (connection.reserved) return;
+    if (connection.returning) {
+      connection.returning = false;
+      connection.reserved = false;
+    }
+    if (connection.reserved || connection.closed) return;
+    // Left inside a transaction block (given back before its ROLLBACK, or that ROLLBACK failed):
+    // whatever it ran next would join that transaction, so it serves no one else.
+    if (connection.transactionStatus !== 'I') {
+      this.retire(connection);
+      connection.destroy();
+      this.replaceFor();
+      return;
+    }
     const reservation = this.reservations.shift();
     if (reservation !== undefined) {
       connection.reserved = true;
       reservation.resolve(connection);
       return;
     }
+    if (this.parked.length > 0) {
+      this.serveParked(connection);
+      return;
+    }
     if (this.closing) {
+      this.retire(connection);
       connection.end();
       return;
     }
@@ -106,6 +160,7 @@ export class WirePool {
         connection.idleTimer = setTimeout(check, left);
         connection.idleTimer.unref();
       } else {
+        this.retire(connection);
         connection.end();
       }
     };
@@ -114,30 +169,39 @@ export class WirePool {
   }
 
   private onClosed(connection: WireConnection, reason: Error): void {
-    clearTimeout(connection.idleTimer);
-    const index = this.connections.indexOf(connection);
-    if (index !== -1) this.connections.splice(index, 1);
-    if (this.reservations.length === 0 || this.closing) return;
-    // Somebody waits for a connection: a closed one frees a place for a new one.
-    const reservation = this.reservations.shift()!;
-    const fresh = this.open();
-    fresh.reserved = true;
-    fresh.ready.then(
-      () => reservation.resolve(fresh),
-      () => reservation.reject(reason),
-    );
+    this.retire(connection);
+    this.replaceFor(reason);
+  }
+
+  /** A connection left the pool: one waiting for a connection gets a new one in its place. */
+  private replaceFor(reason?: Error): void {
+    if (this.closing || this.connections.length >= this.options.max) return;
+    const reservation = this.reservations.shift();
+    if (reservation !== undefined) {
+      const fresh = this.open();
+      fresh.reserved = true;
+      fresh.ready.then(
+        () => reservation.resolve(fresh),
+        (error: unknown) => reservation.reject((error as Error | undefined) ?? reason ?? closedError()),
+      );
+      return;
+    }
+    if (this.parked.length > 0) this.serveParked(this.open());
   }
 
   /** Lets running requests finish (up to `timeoutMs`), then ends every connection. */
   async close(timeoutMs = 5000): Promise<void> {
     this.closing = true;
-    for (const reservation of this.reservations.splice(0)) reservation.reject(new Error('the pool was closed'));
+    for (const reservation of this.reservations.splice(0)) reservation.reject(closedError());
+    for (const parked of this.parked.splice(0)) parked.reject(closedError());
     const deadline = Date.now() + timeoutMs;
     while (this.connections.some((c) => c.pending > 0 || c.reserved) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    const connections = this.connections.splice(0);
     await Promise.all(
-      this.connections.map(async (connection) => {
+      connections.map(async (connection) => {
+        clearTimeout(connection.idleTimer);
         const slow = setTimeout(() => connection.destroy(), 1000);
         connection.end();
         await connection.gone;

@@ -29,6 +29,7 @@ export function encodeParameter(value: unknown): WireValue {
     case 'string':
       return value;
     case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
     case 'bigint':
       return String(value);
     case 'boolean':
@@ -40,17 +41,43 @@ export function encodeParameter(value: unknown): WireValue {
   if (value instanceof Uint8Array) return value;
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return arrayLiteral(value);
-  return JSON.stringify(value);
+  const json = typeof value === 'function' || typeof value === 'symbol' ? undefined : (JSON.stringify(value) as string | undefined);
+  if (json === undefined) throw new TypeError(`PostgreSQL cannot take ${typeof value === 'symbol' ? 'a symbol' : `a ${typeof value}`} as a parameter; pass a string, number, bigint, boolean, Date, Buffer, array, plain object or null.`);
+  return json;
 }
 
 export type Decoder = (text: string) => unknown;
 
 const number: Decoder = (text) => +text;
 
-/** timestamptz text ('2020-01-01 12:00:00.123456+00') as ISO 8601, which V8 reads exactly (year 1 included). */
+const TIMESTAMPTZ = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?( BC)?$/;
+
+/**
+ * timestamptz text ('2020-01-01 12:00:00.123456+00') read field by field: years past 9999 and
+ * BC, and offsets with seconds (local mean time, before 1900) included. 'infinity' and
+ * '-infinity' have no Date: they read as an invalid Date, as `new Date('infinity')` would.
+ */
 const timestamptz: Decoder = (text) => {
-  const iso = text.replace(' ', 'T');
-  return new Date(/[+-]\d\d$/.test(iso) ? `${iso}:00` : iso);
+  // The common case, a UTC session's 'YYYY-MM-DD HH:MM:SS[.ffffff]+00' from year 100 on, by digits.
+  const length = text.length;
+  if (length >= 22 && text.charCodeAt(length - 3) === 43 && text.charCodeAt(length - 2) === 48 && text.charCodeAt(length - 1) === 48 && text.charCodeAt(4) === 45 && text.charCodeAt(0) !== 48) {
+    const digits = (from: number, count: number): number => {
+      let n = 0;
+      for (let i = from; i < from + count; i++) n = n * 10 + text.charCodeAt(i) - 48;
+      return n;
+    };
+    const ms = length > 23 ? digits(20, Math.min(3, length - 23)) * (length - 23 >= 3 ? 1 : length - 23 === 2 ? 10 : 100) : 0;
+    return new Date(Date.UTC(digits(0, 4), digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), ms));
+  }
+  const match = TIMESTAMPTZ.exec(text);
+  if (match === null) return new Date(Number.NaN);
+  const [, year, month, day, hour, minute, second, fraction = '', sign, offsetHours, offsetMinutes = '0', offsetSeconds = '0', bc] = match;
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, leaves years 0–99 as they are; 1 BC is year 0.
+  date.setUTCFullYear(bc === undefined ? Number(year) : 1 - Number(year), Number(month) - 1, Number(day));
+  date.setUTCHours(Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3)));
+  const offset = (Number(offsetHours) * 3600 + Number(offsetMinutes) * 60 + Number(offsetSeconds)) * 1000;
+  return new Date(date.getTime() - (sign === '-' ? -offset : offset));
 };
 
 /** bytea in the default hex output ('\x0aff'). */
