@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, it } from 'node:test';
 import {
   IntegrityError,
+  OperationalError,
   Terrapin,
   TransactionClient,
   TransactionManagementError,
@@ -64,6 +65,29 @@ forEachBackend('transactions', [{ Product }], (ctx) => {
       IntegrityError,
     );
     assert.deepEqual(await skus(), []);
+  });
+
+  it('an expected error caught in a nested inTransaction (a savepoint) keeps the rest; caught directly, PostgreSQL refuses the COMMIT', async () => {
+    await inTransaction(async () => {
+      await Product.create({ sku: 's1', name: 'x' });
+      await assert.rejects(inTransaction(async () => Product.create({ sku: 's1', name: 'again' })), IntegrityError);
+      await Product.create({ sku: 's2', name: 'x' });
+    });
+    assert.deepEqual(await skus(), ['s1', 's2']);
+
+    const caughtDirectly = inTransaction(async () => {
+      await Product.create({ sku: 'd1', name: 'x' });
+      await Product.create({ sku: 'd1', name: 'again' }).catch((error: unknown) => assert.ok(error instanceof IntegrityError));
+    });
+    if (ctx.backend === 'postgres') {
+      // PostgreSQL aborts the whole transaction on an error and answers COMMIT with a rollback.
+      await assert.rejects(caughtDirectly, (error: unknown) => error instanceof OperationalError && /^PostgreSQL rolled the transaction back instead of committing it/.test((error as Error).message));
+      assert.deepEqual(await skus(), ['s1', 's2']);
+    } else {
+      // SQLite and MySQL undo only the failed statement.
+      await caughtDirectly;
+      assert.deepEqual(await skus(), ['d1', 's1', 's2']);
+    }
   });
 
   it('queries inside see the transaction without usingDb; Promise.all inside stays in it', async () => {
