@@ -10,6 +10,7 @@ import { MessageReader, PostgresServerError, readCString, readErrorFields } from
 import { md5Password, scramFinish, scramStart, scramVerify, type ScramExchange } from './auth.js';
 import { MessageWriter } from './frontend.js';
 import { decoderFor, encodeParameter, type Decoder, type WireValue } from './text-values.js';
+import type { PoolEvents, PooledConnection } from '../../../execution/connection-pool.js';
 
 export interface ConnectOptions {
   readonly host: string;
@@ -92,7 +93,7 @@ function tagCount(buffer: Buffer, start: number, end: number): number {
   return at >= start && buffer[at] === 0x20 && scale > 1 ? count : 0;
 }
 
-export class WireConnection {
+export class WireConnection implements PooledConnection<QueryResult> {
   private readonly socket: Socket;
   private readonly writer = new MessageWriter();
   private readonly reader = new MessageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
@@ -124,7 +125,7 @@ export class WireConnection {
 
   constructor(
     private readonly options: ConnectOptions,
-    private readonly events: { idle(connection: WireConnection): void; closed(connection: WireConnection, reason: Error): void },
+    private readonly events: PoolEvents<WireConnection>,
   ) {
     this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
     // Nobody may wait on `ready` (queries wait in `waiting`); a failed connect is reported through them.
