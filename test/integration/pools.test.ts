@@ -74,7 +74,7 @@ async function attempts<T>(fn: () => Promise<T>): Promise<(T | 'failed')[]> {
       return outcomes;
     } catch (error) {
       assert.ok(error instanceof OperationalError, String(error));
-      assert.match(error.message, /^(PostgreSQL: (terminating connection due to administrator command|the connection to 127\.0\.0\.1:5432 was closed|read ECONNRESET)|MySQL: Connection lost: The server closed the connection\.)$/);
+      assert.match(error.message, /^(PostgreSQL: (terminating connection due to administrator command|the connection to 127\.0\.0\.1:5432 was closed|read ECONNRESET)|MySQL: the connection to 127\.0\.0\.1:3306 was closed)$/);
       outcomes.push('failed');
     }
   }
@@ -196,7 +196,7 @@ forEachBackend('pools', [{ Item }], (ctx) => {
           // The statement running when the server ended the session carries the server's FATAL message.
           assert.equal((error as Error).message, 'PostgreSQL: terminating connection due to administrator command');
         } else {
-          assert.equal((error as Error).message, 'MySQL: Connection lost: The server closed the connection.');
+          assert.equal((error as Error).message, 'MySQL: the connection to 127.0.0.1:3306 was closed');
         }
         return true;
       });
@@ -259,7 +259,7 @@ forEachBackend('pools', [{ Item }], (ctx) => {
         }),
         (error: unknown) => {
           assert.ok(error instanceof OperationalError, String(error));
-          assert.equal((error as Error).message, "MySQL: Can't add new command when connection is in closed state");
+          assert.equal((error as Error).message, 'MySQL: the connection was lost (the server closed it), so this statement did not run.');
           return true;
         },
       );

@@ -1,98 +1,101 @@
-import mysql from 'mysql2';
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, WriteResult } from '../../execution/driver.js';
+import { OperationalError } from '../../errors.js';
 import { translateMysqlError } from './errors.js';
+import type { MysqlConnection, MysqlResult } from './wire/connection.js';
+import { MysqlWirePool } from './wire/pool.js';
 
-type Executor = Pick<mysql.Pool, 'execute'>;
+/** Every connection reads and writes DATETIME in UTC and refuses bad data instead of truncating. */
+const SESSION_SETTINGS = "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')";
+
+async function runRows(run: Promise<MysqlResult>, sql: string): Promise<unknown[][]> {
+  try {
+    return (await run).rows;
+  } catch (error) {
+    throw translateMysqlError(error, sql);
+  }
+}
+
+async function runWrite(run: Promise<MysqlResult>, sql: string): Promise<WriteResult> {
+  try {
+    const result = await run;
+    return { affected: result.affected, insertId: result.insertId };
+  } catch (error) {
+    throw translateMysqlError(error, sql);
+  }
+}
+
+/** Errors after which the connection is gone: the client's own codes and socket errors. */
+function connectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^(CONNECTION_|CONNECT_TIMEOUT$|ECONNRESET$|ECONNREFUSED$|EPIPE$|ETIMEDOUT$)/.test(code);
+}
 
 /**
- * mysql2's callback API, promised here: its own promise wrapper captures a stack trace (an
- * `Error`) on every call to decorate failures, a measurable share of a short query. The error is
- * translated in the awaiting async function, whose async stack trace leads back to the caller.
+ * Terrapin's own MySQL/MariaDB client (./wire): server-side prepared statements kept per
+ * connection, pipelined requests, binary rows decoded straight into arrays. docs/benchmarks.md
+ * has the measurements behind the choice over mysql2.
  */
-function execute<T>(target: Executor, options: mysql.QueryOptions, params: readonly unknown[]): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    target.execute(options, params as never, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result as T)));
-  });
-}
-
-async function runRows(target: Executor, sql: string, params: readonly unknown[]): Promise<unknown[][]> {
-  try {
-    return await execute<unknown[][]>(target, { sql, rowsAsArray: true }, params);
-  } catch (error) {
-    throw translateMysqlError(error, sql);
-  }
-}
-
-async function runWrite(target: Executor, sql: string, params: readonly unknown[]): Promise<WriteResult> {
-  try {
-    const header = await execute<mysql.ResultSetHeader>(target, { sql }, params);
-    return { affected: header.affectedRows, insertId: header.insertId };
-  } catch (error) {
-    throw translateMysqlError(error, sql);
-  }
-}
-
-/** A mysql2 pool using server-side prepared statements (values never enter the SQL text). */
 export class MysqlPool implements DriverPool {
-  private readonly pool: mysql.Pool;
+  private readonly pool: MysqlWirePool;
 
   constructor(settings: ConnectionSettings, _connectionName: string) {
-    this.pool = mysql.createPool({
-      host: settings.host,
+    this.pool = new MysqlWirePool({
+      host: settings.host || '127.0.0.1',
       port: settings.port,
       user: settings.user || 'root',
       password: settings.password,
-      database: settings.database || undefined,
-      connectionLimit: settings.pool.max,
-      maxIdle: settings.pool.max,
-      idleTimeout: settings.pool.idleTimeout * 1000,
-      connectTimeout: settings.pool.connectTimeout * 1000,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      dateStrings: ['DATE'],
-      jsonStrings: true,
-      timezone: 'Z',
-      charset: 'utf8mb4_bin',
-    });
-    // Every connection reads and writes DATETIME in UTC and refuses bad data instead of truncating.
-    this.pool.on('connection', (connection) => {
-      connection.query("SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')");
+      database: settings.database,
+      max: settings.pool.max,
+      idleTimeoutMs: settings.pool.idleTimeout * 1000,
+      connectTimeoutMs: settings.pool.connectTimeout * 1000,
+      initStatements: [SESSION_SETTINGS],
     });
   }
 
   rows(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
-    return runRows(this.pool, sql, params);
+    return runRows(this.pool.query(sql, params), sql);
   }
 
   write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
-    return runWrite(this.pool, sql, params);
+    return runWrite(this.pool.query(sql, params), sql);
   }
 
   async serverVersion(): Promise<string> {
-    const rows = await runRows(this.pool, 'SELECT VERSION()', []);
+    const rows = await this.rows('SELECT VERSION()', []);
     return String(rows[0]?.[0] ?? '');
   }
 
   async acquire(): Promise<DedicatedConnection> {
-    let connection: mysql.PoolConnection;
+    let connection: MysqlConnection;
     try {
-      connection = await new Promise<mysql.PoolConnection>((resolve, reject) => {
-        this.pool.getConnection((error, taken) => (error ? reject(error) : resolve(taken)));
-      });
+      connection = await this.pool.reserve();
     } catch (error) {
       throw translateMysqlError(error, 'get connection');
     }
+    // Once the connection is lost, further statements (the ROLLBACK included) fail at once.
+    let lost: Error | undefined;
+    const guard = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+      if (lost === undefined && connection.closed) lost = new Error('the server closed it');
+      if (lost !== undefined) {
+        throw new OperationalError(`MySQL: the connection was lost (${lost.message}), so this statement did not run.`, { cause: lost, sql });
+      }
+      try {
+        return await run();
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        if (connectionLost(cause)) lost = cause as Error;
+        throw error;
+      }
+    };
     return {
-      rows: (sql, params) => runRows(connection, sql, params),
-      write: (sql, params) => runWrite(connection, sql, params),
-      release: () => connection.release(),
+      rows: (sql, params) => guard(sql, () => runRows(connection.query(sql, params), sql)),
+      write: (sql, params) => guard(sql, () => runWrite(connection.query(sql, params), sql)),
+      release: () => this.pool.release(connection),
     };
   }
 
   close(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pool.end((error) => (error ? reject(error) : resolve()));
-    });
+    return this.pool.close();
   }
 }

@@ -1,0 +1,536 @@
+/**
+ * One MySQL/MariaDB connection speaking the binary protocol of prepared statements. Each
+ * statement text is prepared once per connection (up to 256, the oldest closed beyond), then run
+ * with COM_STMT_EXECUTE only. Commands are pipelined: they go out as soon as they are made (one
+ * socket write per tick) and the server answers them in order. A statement's first use waits for
+ * its PREPARE to be answered, and holds the requests made after it, so the server always runs
+ * requests in the order they were made.
+ */
+import { connect as connectTcp, type Socket } from 'node:net';
+import type { PoolEvents, PooledConnection } from '../../../execution/connection-pool.js';
+import { authResponse, rsaPassword } from './auth.js';
+import { parameterType, readBinaryRow, readColumn, writeParameter, type Column } from './binary-values.js';
+import { PacketReader, PacketWriter, PayloadCursor } from './packets.js';
+
+export interface MysqlConnectOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+  readonly connectTimeoutMs: number;
+  /** Statements run once on each new connection before anything else (session settings). */
+  readonly initStatements: readonly string[];
+}
+
+export interface MysqlResult {
+  readonly rows: unknown[][];
+  readonly affected: number;
+  readonly insertId: number | bigint | undefined;
+}
+
+/** An ERR packet: the server's error number, SQLSTATE and message. */
+export class MysqlServerError extends Error {
+  constructor(
+    readonly errno: number,
+    readonly sqlState: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MysqlServerError';
+  }
+}
+
+/** An error of the connection rather than the statement; `code` says which. */
+export class MysqlConnectionError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MysqlConnectionError';
+  }
+}
+
+interface Statement {
+  readonly sql: string;
+  id: number;
+  paramCount: number;
+}
+
+interface Request {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly resolve: (result: MysqlResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+type Command =
+  | { readonly kind: 'query'; readonly done: (error?: Error) => void }
+  | { readonly kind: 'prepare'; readonly request: Request; readonly statement: Statement }
+  | { readonly kind: 'execute'; readonly request: Request };
+
+const COM_QUIT = 0x01;
+const COM_QUERY = 0x03;
+const COM_STMT_PREPARE = 0x16;
+const COM_STMT_EXECUTE = 0x17;
+const COM_STMT_CLOSE = 0x19;
+
+const CLIENT = {
+  LONG_PASSWORD: 0x1,
+  FOUND_ROWS: 0x2, // UPDATE counts the rows it matched, as PostgreSQL and SQLite do
+  LONG_FLAG: 0x4,
+  CONNECT_WITH_DB: 0x8,
+  PROTOCOL_41: 0x200,
+  TRANSACTIONS: 0x2000,
+  SECURE_CONNECTION: 0x8000,
+  MULTI_RESULTS: 0x20000,
+  PS_MULTI_RESULTS: 0x40000,
+  PLUGIN_AUTH: 0x80000,
+  PLUGIN_AUTH_LENENC_CLIENT_DATA: 0x200000,
+};
+const SERVER_STATUS_IN_TRANS = 0x1;
+const SERVER_MORE_RESULTS_EXISTS = 0x8;
+const UTF8MB4_BIN = 46;
+const MAX_STATEMENTS = 256;
+const MAX_PARAMETERS = 65535;
+
+const isEof = (payload: Buffer, start: number, end: number): boolean => payload[start] === 0xfe && end - start < 9;
+
+export class MysqlConnection implements PooledConnection<MysqlResult> {
+  private readonly socket: Socket;
+  private readonly writer = new PacketWriter();
+  private readonly reader = new PacketReader((payload, start, end, sequence) => this.onPayload(payload, start, end, sequence));
+  /** Commands sent and not yet fully answered, oldest first. */
+  private readonly commands: Command[] = [];
+  /** Made before the connection was ready. */
+  private waiting: Request[] = [];
+  /** Made while a PREPARE was unanswered: they go out, in order, once it is. */
+  private blocked: Request[] | undefined;
+  private readonly statements = new Map<string, Statement>();
+  private flushScheduled = false;
+  private state: 'connecting' | 'ready' | 'closed' = 'connecting';
+  private ending = false;
+  private closeReason: Error | undefined;
+  private scramble = Buffer.alloc(0);
+  private authPlugin = 'mysql_native_password';
+  // The answer being read for the command at the head of `commands`.
+  private phase: 'first' | 'params' | 'paramsEof' | 'columns' | 'columnsEof' | 'rows' = 'first';
+  private remaining = 0;
+  private columns: Column[] = [];
+  private rows: unknown[][] = [];
+  private prepared: { id: number; columns: number; params: number } | undefined;
+  transactionStatus = 'I';
+  reserved = false;
+  returning = false;
+  idleSince = 0;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly ready: Promise<void>;
+  readonly gone: Promise<void>;
+  private settleReady!: { resolve: () => void; reject: (error: Error) => void };
+  private markGone!: () => void;
+
+  constructor(
+    private readonly options: MysqlConnectOptions,
+    private readonly events: PoolEvents<MysqlConnection>,
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
+    this.ready.catch(() => {});
+    this.gone = new Promise<void>((resolve) => (this.markGone = resolve));
+    const where = `${options.host}:${options.port}`;
+    const socket = connectTcp({ host: options.host, port: options.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 60_000);
+    const timer = setTimeout(() => {
+      this.closeReason ??= new MysqlConnectionError(`connecting to ${where} timed out after ${options.connectTimeoutMs / 1000}s`, 'CONNECT_TIMEOUT');
+      socket.destroy();
+    }, options.connectTimeoutMs);
+    void this.ready.then(
+      () => clearTimeout(timer),
+      () => clearTimeout(timer),
+    );
+    socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.closeReason ??= new MysqlConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
+    });
+    socket.on('close', () => this.onClose(where));
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed' || this.ending;
+  }
+
+  get pending(): number {
+    return this.commands.length + this.waiting.length + (this.blocked?.length ?? 0);
+  }
+
+  query(sql: string, params: readonly unknown[]): Promise<MysqlResult> {
+    return new Promise<MysqlResult>((resolve, reject) => {
+      if (this.closed) {
+        reject(this.closeReason ?? new MysqlConnectionError('the connection is closed', 'CONNECTION_CLOSED'));
+        return;
+      }
+      if (params.length > MAX_PARAMETERS) {
+        reject(new RangeError(`MySQL takes at most ${MAX_PARAMETERS} parameters in one statement, this one has ${params.length}; split it (bulkCreate batches do).`));
+        return;
+      }
+      const request: Request = { sql, params, resolve, reject };
+      if (this.state === 'ready') this.send(request);
+      else this.waiting.push(request);
+    });
+  }
+
+  private send(request: Request): void {
+    if (this.blocked !== undefined) {
+      this.blocked.push(request);
+      return;
+    }
+    const statement = this.statements.get(request.sql);
+    if (statement !== undefined) {
+      this.execute(request, statement);
+      return;
+    }
+    if (this.statements.size >= MAX_STATEMENTS) {
+      const [oldestSql, oldest] = this.statements.entries().next().value as [string, Statement];
+      this.statements.delete(oldestSql);
+      this.writer.begin().int8(COM_STMT_CLOSE).int32(oldest.id).end();
+    }
+    this.writer.begin().int8(COM_STMT_PREPARE).rest(request.sql).end();
+    this.commands.push({ kind: 'prepare', request, statement: { sql: request.sql, id: 0, paramCount: 0 } });
+    this.blocked = [];
+    this.scheduleFlush();
+  }
+
+  /** COM_STMT_EXECUTE; all or nothing, as a half-written command would desynchronise the connection. */
+  private execute(request: Request, statement: Statement): void {
+    const { params } = request;
+    if (params.length !== statement.paramCount) {
+      request.reject(new RangeError(`the statement has ${statement.paramCount} placeholders but ${params.length} parameters were given: ${request.sql.slice(0, 80)}`));
+      return;
+    }
+    const writer = this.writer;
+    const mark = writer.mark();
+    try {
+      writer.begin().int8(COM_STMT_EXECUTE).int32(statement.id).int8(0).int32(1);
+      if (params.length > 0) {
+        const types = params.map(parameterType);
+        const bitmap = Buffer.alloc((params.length + 7) >> 3);
+        for (let i = 0; i < params.length; i++) if (types[i] === 0x06) bitmap[i >> 3]! |= 1 << (i & 7);
+        writer.bytes(bitmap).int8(1);
+        for (const type of types) writer.int16(type);
+        for (let i = 0; i < params.length; i++) if (types[i] !== 0x06) writeParameter(writer, params[i], types[i]!);
+      }
+      writer.end();
+    } catch (error) {
+      writer.reset(mark);
+      request.reject(error as Error);
+      return;
+    }
+    this.commands.push({ kind: 'execute', request });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      if (this.state !== 'closed' && !this.ending) this.socket.write(this.writer.take());
+    });
+  }
+
+  private onPayload(payload: Buffer, start: number, end: number, sequence: number): void {
+    try {
+      if (this.state === 'connecting' && this.commands.length === 0) this.onHandshake(payload, start, end, sequence);
+      else this.onAnswer(payload, start, end);
+    } catch (error) {
+      const head = this.commands[0];
+      if (head !== undefined && head.kind !== 'query') head.request.reject(error as Error);
+      this.closeReason ??= new MysqlConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error });
+      this.socket.destroy();
+    }
+  }
+
+  private serverError(payload: Buffer, start: number, end: number): MysqlServerError {
+    const cursor = new PayloadCursor(payload, start + 1, end);
+    const errno = cursor.int16();
+    let sqlState = 'HY000';
+    if (payload[cursor.at] === 0x23) {
+      sqlState = payload.toString('latin1', cursor.at + 1, cursor.at + 6);
+      cursor.at += 6;
+    }
+    return new MysqlServerError(errno, sqlState, cursor.restString());
+  }
+
+  // ---- connecting: greeting, authentication, session settings ----
+
+  private onHandshake(payload: Buffer, start: number, end: number, sequence: number): void {
+    const first = payload[start]!;
+    if (first === 0xff) {
+      this.closeReason = this.serverError(payload, start, end);
+      this.socket.destroy();
+      return;
+    }
+    if (this.scramble.length === 0) {
+      this.onGreeting(new PayloadCursor(payload, start, end));
+      return;
+    }
+    const { password } = this.options;
+    if (first === 0x00) {
+      this.afterAuthentication();
+    } else if (first === 0xfe) {
+      // AuthSwitchRequest: another plugin, a fresh scramble.
+      const cursor = new PayloadCursor(payload, start + 1, end);
+      this.authPlugin = cursor.cstring();
+      this.scramble = Buffer.from(payload.subarray(cursor.at, payload[end - 1] === 0 ? end - 1 : end));
+      this.socket.write(this.writer.begin(sequence + 1).bytes(this.answer()).end().take());
+    } else if (first === 0x01) {
+      // AuthMoreData (caching_sha2_password): 3 = cached, OK follows; 4 = full authentication.
+      const data = payload[start + 1];
+      if (end - start === 2 && data === 0x03) return;
+      if (end - start === 2 && data === 0x04) {
+        this.socket.write(this.writer.begin(sequence + 1).int8(0x02).end().take()); // ask for the RSA key
+        return;
+      }
+      const pem = payload.toString('latin1', start + 1, end);
+      this.socket.write(this.writer.begin(sequence + 1).bytes(rsaPassword(password, this.scramble, pem)).end().take());
+    } else {
+      throw new Error(`unexpected packet 0x${first.toString(16)} during authentication`);
+    }
+  }
+
+  private answer(): Buffer {
+    const response = authResponse(this.authPlugin, this.options.password, this.scramble);
+    if (response === undefined) {
+      throw new Error(`the server asks for authentication plugin '${this.authPlugin}', which Terrapin does not support (use mysql_native_password or caching_sha2_password)`);
+    }
+    return response;
+  }
+
+  private onGreeting(cursor: PayloadCursor): void {
+    const protocol = cursor.int8();
+    if (protocol !== 10) throw new Error(`unsupported protocol version ${protocol}`);
+    cursor.cstring(); // server version
+    cursor.at += 4; // connection id
+    const part1 = cursor.buffer.subarray(cursor.at, cursor.at + 8);
+    cursor.at += 9;
+    let capabilities = cursor.int16();
+    cursor.at += 3; // charset, status
+    capabilities |= cursor.int16() << 16;
+    const authLength = cursor.int8();
+    cursor.at += 10;
+    const part2Length = Math.max(13, authLength - 8);
+    const part2 = cursor.buffer.subarray(cursor.at, cursor.at + part2Length - 1);
+    cursor.at += part2Length;
+    if (capabilities & CLIENT.PLUGIN_AUTH && cursor.at < cursor.end) this.authPlugin = cursor.cstring();
+    this.scramble = Buffer.concat([part1, part2]);
+    const { user, database } = this.options;
+    let flags =
+      CLIENT.LONG_PASSWORD | CLIENT.FOUND_ROWS | CLIENT.LONG_FLAG | CLIENT.PROTOCOL_41 | CLIENT.TRANSACTIONS | CLIENT.SECURE_CONNECTION |
+      CLIENT.MULTI_RESULTS | CLIENT.PS_MULTI_RESULTS | CLIENT.PLUGIN_AUTH | CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA;
+    if (database) flags |= CLIENT.CONNECT_WITH_DB;
+    flags &= capabilities | CLIENT.FOUND_ROWS | CLIENT.LONG_PASSWORD;
+    const response = this.answer();
+    const writer = this.writer.begin(1).int32(flags).int32(0x1000000).int8(UTF8MB4_BIN).zeros(23).cstring(user);
+    if (flags & CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA) writer.lenenc(response.length).bytes(response);
+    else writer.int8(response.length).bytes(response);
+    if (flags & CLIENT.CONNECT_WITH_DB) writer.cstring(database);
+    if (flags & CLIENT.PLUGIN_AUTH) writer.cstring(this.authPlugin);
+    this.socket.write(writer.end().take());
+  }
+
+  private afterAuthentication(): void {
+    const statements = this.options.initStatements;
+    let left = statements.length;
+    const done = (error?: Error): void => {
+      if (error !== undefined) {
+        this.closeReason = error;
+        this.socket.destroy();
+        return;
+      }
+      if (--left > 0) return;
+      this.state = 'ready';
+      this.settleReady.resolve();
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const request of waiting) this.send(request);
+      if (this.pending === 0) this.events.idle(this);
+    };
+    if (left === 0) {
+      left = 1;
+      done();
+      return;
+    }
+    for (const sql of statements) {
+      this.writer.begin().int8(COM_QUERY).rest(sql).end();
+      this.commands.push({ kind: 'query', done });
+    }
+    this.socket.write(this.writer.take());
+  }
+
+  // ---- answers to commands ----
+
+  private onAnswer(payload: Buffer, start: number, end: number): void {
+    const command = this.commands[0];
+    const first = payload[start]!;
+    // Rows first: they are most of the packets of a large read.
+    if (this.phase === 'rows' && first === 0x00 && command?.kind === 'execute') {
+      this.rows.push(readBinaryRow(payload, start + 1, this.columns));
+      return;
+    }
+    if (command === undefined) {
+      // Unasked: the server saying why it is about to close the connection (KILL, a timeout).
+      if (first === 0xff) this.closeReason ??= this.serverError(payload, start, end);
+      return;
+    }
+    if (this.phase === 'first') {
+      if (first === 0xff) {
+        this.finish(this.serverError(payload, start, end));
+        return;
+      }
+      if (command.kind === 'prepare') {
+        if (first !== 0x00) throw new Error(`unexpected answer 0x${first.toString(16)} to PREPARE`);
+        const cursor = new PayloadCursor(payload, start + 1, end);
+        this.prepared = { id: cursor.int32(), columns: cursor.int16(), params: cursor.int16() };
+        this.remaining = this.prepared.params;
+        this.phase = 'params';
+        this.skipEmptyDefinitions();
+        return;
+      }
+      if (first === 0x00) {
+        const cursor = new PayloadCursor(payload, start + 1, end);
+        const affected = cursor.lenenc();
+        const insertId = cursor.lenenc();
+        this.transactionStatus = cursor.int16() & SERVER_STATUS_IN_TRANS ? 'T' : 'I';
+        this.finish(undefined, affected, insertId);
+        return;
+      }
+      // A result set: column count, definitions, EOF, rows, EOF.
+      this.remaining = new PayloadCursor(payload, start, end).lenenc();
+      this.columns = [];
+      this.phase = 'columns';
+      return;
+    }
+    if (this.phase === 'params' || this.phase === 'columns') {
+      if (command.kind === 'prepare') {
+        this.remaining--;
+        if (this.remaining === 0) this.phase = this.phase === 'params' ? 'paramsEof' : 'columnsEof';
+        return;
+      }
+      this.columns.push(readColumn(new PayloadCursor(payload, start, end)));
+      if (--this.remaining === 0) this.phase = 'columnsEof';
+      return;
+    }
+    if (this.phase === 'paramsEof') {
+      this.remaining = this.prepared!.columns;
+      this.phase = 'columns';
+      if (this.remaining === 0) this.finish();
+      return;
+    }
+    if (this.phase === 'columnsEof') {
+      if (command.kind === 'prepare') this.finish();
+      else this.phase = 'rows';
+      return;
+    }
+    // rows
+    if (isEof(payload, start, end)) {
+      const status = payload.readUInt16LE(start + 3);
+      this.transactionStatus = status & SERVER_STATUS_IN_TRANS ? 'T' : 'I';
+      if (status & SERVER_MORE_RESULTS_EXISTS) {
+        this.phase = 'first'; // a further result set (CALL): read, keep the first one's rows
+        return;
+      }
+      this.finish(undefined, this.rows.length);
+      return;
+    }
+    if (first === 0xff) {
+      this.finish(this.serverError(payload, start, end));
+      return;
+    }
+    if (command.kind === 'execute') this.rows.push(readBinaryRow(payload, start + 1, this.columns));
+  }
+
+  /** After a PREPARE's header: parameter and column definitions that are absent are skipped. */
+  private skipEmptyDefinitions(): void {
+    if (this.remaining > 0) return;
+    this.remaining = this.prepared!.columns;
+    this.phase = 'columns';
+    if (this.remaining === 0) this.finish();
+  }
+
+  /** The head command is answered: settle it, then the next command's answer begins. */
+  private finish(error?: Error, affected = 0, insertId = 0): void {
+    const command = this.commands.shift()!;
+    const rows = this.rows;
+    this.phase = 'first';
+    this.rows = [];
+    this.columns = [];
+    if (command.kind === 'query') {
+      command.done(error);
+    } else if (command.kind === 'prepare') {
+      this.prepareAnswered(command.request, command.statement, error);
+    } else if (error !== undefined) {
+      command.request.reject(error);
+    } else {
+      command.request.resolve({ rows, affected, insertId: insertId === 0 ? undefined : insertId });
+    }
+    if (this.state === 'ready' && this.pending === 0) this.events.idle(this);
+  }
+
+  private prepareAnswered(request: Request, statement: Statement, error: Error | undefined): void {
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    if (error === undefined && prepared !== undefined) {
+      statement.id = prepared.id;
+      statement.paramCount = prepared.params;
+      this.statements.set(statement.sql, statement);
+      this.blocked ??= [];
+      const held = this.blocked;
+      this.blocked = undefined;
+      this.execute(request, statement);
+      for (const next of held) this.send(next);
+      return;
+    }
+    request.reject(error ?? new Error('PREPARE failed'));
+    const held = this.blocked ?? [];
+    this.blocked = undefined;
+    for (const next of held) this.send(next);
+  }
+
+  private onClose(where: string): void {
+    if (this.state === 'closed') return;
+    const wasConnecting = this.state === 'connecting';
+    this.state = 'closed';
+    const reason = this.closeReason ?? new MysqlConnectionError(`the connection to ${where} was closed`, 'CONNECTION_CLOSED');
+    this.closeReason = reason;
+    if (wasConnecting) this.settleReady.reject(reason);
+    const commands = this.commands.splice(0);
+    const requests = [...this.waiting.splice(0), ...(this.blocked ?? [])];
+    this.blocked = undefined;
+    for (const command of commands) {
+      if (command.kind === 'query') command.done(reason);
+      else command.request.reject(reason);
+    }
+    for (const request of requests) request.reject(reason);
+    this.events.closed(this, reason);
+    this.markGone();
+  }
+
+  end(): void {
+    if (this.state === 'closed' || this.ending) return;
+    this.ending = true;
+    if (this.state === 'ready') {
+      this.socket.write(this.writer.take());
+      this.socket.end(this.writer.begin().int8(COM_QUIT).end().take());
+    } else {
+      this.socket.destroy();
+    }
+  }
+
+  destroy(): void {
+    this.ending = true;
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * MySQL protocol packets: a 3-byte little-endian payload length and a sequence number before
+ * each payload; payloads of 16 MB − 1 or more continue in the next packet. The writer builds
+ * commands (sequence 0, split when large); the reader hands whole payloads to a handler.
+ */
+
+const MAX_PACKET = 0xffffff;
+const INITIAL_SIZE = 8192;
+const SHRINK_ABOVE = 1024 * 1024;
+
+/** Builds the payload of one command at a time and frames it into packets. */
+export class PacketWriter {
+  private buffer = Buffer.allocUnsafe(INITIAL_SIZE);
+  private length = 0;
+  /** Where the current payload starts (its 4-byte header sits just before). */
+  private start = 0;
+
+  private ensure(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+
+  /** Starts a payload; `sequence` is 0 for a new command, the next number in an exchange. */
+  begin(sequence = 0): this {
+    this.ensure(4);
+    this.buffer[this.length + 3] = sequence;
+    this.length += 4;
+    this.start = this.length;
+    return this;
+  }
+
+  /** Finishes the payload begun last: its header, and continuation packets past 16 MB. */
+  end(): this {
+    const size = this.length - this.start;
+    if (size < MAX_PACKET) {
+      this.buffer.writeUIntLE(size, this.start - 4, 3);
+      return this;
+    }
+    // Large payload: cut it into full packets (and an empty one when it divides exactly).
+    const payload = Buffer.from(this.buffer.subarray(this.start, this.length));
+    let sequence = this.buffer[this.start - 1]!;
+    this.length = this.start - 4;
+    for (let at = 0; at <= payload.length; at += MAX_PACKET) {
+      const part = payload.subarray(at, Math.min(at + MAX_PACKET, payload.length));
+      this.ensure(4 + part.length);
+      this.buffer.writeUIntLE(part.length, this.length, 3);
+      this.buffer[this.length + 3] = sequence++ & 0xff;
+      this.buffer.set(part, this.length + 4);
+      this.length += 4 + part.length;
+      if (part.length < MAX_PACKET) break;
+    }
+    return this;
+  }
+
+  int8(value: number): this {
+    this.ensure(1);
+    this.buffer[this.length++] = value & 0xff;
+    return this;
+  }
+
+  int16(value: number): this {
+    this.ensure(2);
+    this.buffer.writeUInt16LE(value, this.length);
+    this.length += 2;
+    return this;
+  }
+
+  int32(value: number): this {
+    this.ensure(4);
+    this.buffer.writeUInt32LE(value >>> 0, this.length);
+    this.length += 4;
+    return this;
+  }
+
+  int64(value: bigint): this {
+    this.ensure(8);
+    this.buffer.writeBigInt64LE(value, this.length);
+    this.length += 8;
+    return this;
+  }
+
+  double(value: number): this {
+    this.ensure(8);
+    this.buffer.writeDoubleLE(value, this.length);
+    this.length += 8;
+    return this;
+  }
+
+  /** A length-encoded integer. */
+  lenenc(value: number): this {
+    if (value < 251) return this.int8(value);
+    if (value < 0x10000) return this.int8(0xfc).int16(value);
+    if (value < 0x1000000) {
+      this.int8(0xfd);
+      this.ensure(3);
+      this.buffer.writeUIntLE(value, this.length, 3);
+      this.length += 3;
+      return this;
+    }
+    return this.int8(0xfe).int64(BigInt(value));
+  }
+
+  bytes(data: Uint8Array): this {
+    this.ensure(data.length);
+    this.buffer.set(data, this.length);
+    this.length += data.length;
+    return this;
+  }
+
+  /** UTF-8 text with its length first. */
+  lenencString(text: string): this {
+    const size = Buffer.byteLength(text);
+    this.lenenc(size);
+    this.ensure(size);
+    this.buffer.write(text, this.length, 'utf8');
+    this.length += size;
+    return this;
+  }
+
+  /** UTF-8 text to the end of the payload (COM_QUERY, COM_STMT_PREPARE). */
+  rest(text: string): this {
+    this.ensure(text.length * 3);
+    this.length += this.buffer.write(text, this.length, 'utf8');
+    return this;
+  }
+
+  cstring(text: string): this {
+    this.rest(text);
+    return this.int8(0);
+  }
+
+  zeros(count: number): this {
+    this.ensure(count);
+    this.buffer.fill(0, this.length, this.length + count);
+    this.length += count;
+    return this;
+  }
+
+  /** Where the next command will start: `reset(mark)` drops everything written after it. */
+  mark(): number {
+    return this.length;
+  }
+
+  reset(mark: number): void {
+    this.length = mark;
+  }
+
+  /** The packets built since the last call, as a buffer of their own. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.length);
+    this.buffer.copy(out, 0, 0, this.length);
+    this.length = 0;
+    if (this.buffer.length > SHRINK_ABOVE) this.buffer = Buffer.allocUnsafe(INITIAL_SIZE);
+    return out;
+  }
+}
+
+export type PayloadHandler = (payload: Buffer, start: number, end: number, sequence: number) => void;
+
+/**
+ * Cuts incoming chunks into payloads. A packet split across chunks waits in `parts` until it is
+ * whole, then is joined once; a payload continued over several packets is joined before delivery.
+ */
+export class PacketReader {
+  private parts: Buffer[] = [];
+  private partsLength = 0;
+  private needed = 0;
+  /** Payload pieces of a large payload still being continued. */
+  private continued: Buffer[] = [];
+
+  constructor(private readonly handle: PayloadHandler) {}
+
+  push(chunk: Buffer): void {
+    let buffer = chunk;
+    if (this.parts.length > 0) {
+      this.parts.push(chunk);
+      this.partsLength += chunk.length;
+      if (this.needed === 0 && this.partsLength >= 4) this.needed = 4 + Buffer.concat(this.parts, 4).readUIntLE(0, 3);
+      if (this.needed === 0 || this.partsLength < this.needed) return;
+      buffer = Buffer.concat(this.parts, this.partsLength);
+      this.parts = [];
+      this.partsLength = 0;
+      this.needed = 0;
+    }
+    let at = 0;
+    const total = buffer.length;
+    while (total - at >= 4) {
+      const size = buffer.readUIntLE(at, 3);
+      const end = at + 4 + size;
+      if (end > total) break;
+      const sequence = buffer[at + 3]!;
+      if (size === MAX_PACKET || this.continued.length > 0) {
+        this.continued.push(buffer.subarray(at + 4, end));
+        if (size < MAX_PACKET) {
+          const whole = Buffer.concat(this.continued);
+          this.continued = [];
+          this.handle(whole, 0, whole.length, sequence);
+        }
+      } else {
+        this.handle(buffer, at + 4, end, sequence);
+      }
+      at = end;
+    }
+    if (at < total) {
+      const rest = buffer.subarray(at);
+      this.parts = [rest];
+      this.partsLength = rest.length;
+      this.needed = rest.length >= 4 ? 4 + rest.readUIntLE(0, 3) : 0;
+    }
+  }
+}
+
+/** Reads length-encoded values from a payload, moving forward. */
+export class PayloadCursor {
+  constructor(
+    readonly buffer: Buffer,
+    public at: number,
+    readonly end: number,
+  ) {}
+
+  int8(): number {
+    return this.buffer[this.at++]!;
+  }
+
+  int16(): number {
+    const value = this.buffer.readUInt16LE(this.at);
+    this.at += 2;
+    return value;
+  }
+
+  int32(): number {
+    const value = this.buffer.readUInt32LE(this.at);
+    this.at += 4;
+    return value;
+  }
+
+  /** A length-encoded integer (numbers past 2^53 lose precision; row counts and ids stay below). */
+  lenenc(): number {
+    const first = this.buffer[this.at++]!;
+    if (first < 0xfb) return first;
+    if (first === 0xfc) return this.int16();
+    if (first === 0xfd) {
+      const value = this.buffer.readUIntLE(this.at, 3);
+      this.at += 3;
+      return value;
+    }
+    if (first === 0xfe) {
+      const value = Number(this.buffer.readBigUInt64LE(this.at));
+      this.at += 8;
+      return value;
+    }
+    return -1; // 0xfb: NULL
+  }
+
+  lenencString(): string {
+    const size = this.lenenc();
+    const value = this.buffer.toString('utf8', this.at, this.at + size);
+    this.at += size;
+    return value;
+  }
+
+  skipLenencString(): void {
+    const size = this.lenenc();
+    this.at += size;
+  }
+
+  cstring(): string {
+    const stop = this.buffer.indexOf(0, this.at);
+    const value = this.buffer.toString('utf8', this.at, stop);
+    this.at = stop + 1;
+    return value;
+  }
+
+  restString(): string {
+    return this.buffer.toString('utf8', this.at, this.end);
+  }
+}
