@@ -1,0 +1,165 @@
+/**
+ * Terrapin's MySQL/MariaDB client (src/dialects/mysql/wire) against the real server: value round
+ * trips, pipelining in request order, the per-connection statement cache, password
+ * authentication and the pool's limits. MySQL only: the client is that backend's driver.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import { MysqlConnectionError, MysqlServerError } from '../../src/dialects/mysql/wire/connection.js';
+import { MysqlWirePool, type MysqlWirePoolOptions } from '../../src/dialects/mysql/wire/pool.js';
+import { MYSQL_ADMIN_URL, activeBackends, freshDatabase } from '../support/backends.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+if (activeBackends().includes('mysql')) {
+  describe('mysql wire client', () => {
+    let options: MysqlWirePoolOptions;
+    let pool: MysqlWirePool;
+    const pools: MysqlWirePool[] = [];
+    const newPool = (extra: Partial<MysqlWirePoolOptions> = {}): MysqlWirePool => {
+      const created = new MysqlWirePool({ ...options, ...extra });
+      pools.push(created);
+      return created;
+    };
+    const value = async (sql: string, params: unknown[] = [], on: MysqlWirePool = pool): Promise<unknown> => (await on.query(sql, params)).rows[0]![0];
+
+    before(async () => {
+      const url = new URL(await freshDatabase('mysql', 'my_wire'));
+      options = {
+        host: url.hostname,
+        port: Number(url.port || 3306),
+        user: decodeURIComponent(url.username) || 'root',
+        password: decodeURIComponent(url.password),
+        database: url.pathname.slice(1),
+        max: 1,
+        idleTimeoutMs: 0,
+        connectTimeoutMs: 5000,
+        initStatements: ["SET time_zone = '+00:00'"],
+      };
+      pool = newPool();
+    });
+
+    after(async () => {
+      await Promise.all(pools.map((p) => p.close()));
+    });
+
+    it('reads each type as Terrapin expects it', async () => {
+      await pool.query(
+        `CREATE TABLE typed (ti TINYINT, tu TINYINT UNSIGNED, si SMALLINT, i INT, iu INT UNSIGNED, bi BIGINT, bu BIGINT UNSIGNED, f FLOAT, d DOUBLE,
+          de DECIMAL(30,10), dt DATETIME(6), ts TIMESTAMP(3) NULL, da DATE, tm TIME(6), y YEAR, vc VARCHAR(20), tx TEXT, bl BLOB, vb VARBINARY(8), js JSON, bt BIT(8), en ENUM('a','b'))`,
+        [],
+      );
+      await pool.query(
+        `INSERT INTO typed VALUES (-5, 250, -300, -70000, 4000000000, -9223372036854775808, 18446744073709551615, 1.5, 2.25,
+          '12345678901234567890.0123456789', '2024-02-29 23:59:58.123456', '1999-12-31 00:00:01.5', '0044-03-15', '-838:59:59.5', 2024,
+          'héllo ☃', 'long ü text', x'00ff10', x'0102', '{"a": [1, null]}', b'10100101', 'b')`,
+        [],
+      );
+      const { rows } = await pool.query('SELECT * FROM typed', []);
+      assert.deepEqual(rows[0], [
+        -5, 250, -300, -70000, 4000000000, '-9223372036854775808', '18446744073709551615', 1.5, 2.25,
+        '12345678901234567890.0123456789', new Date('2024-02-29T23:59:58.123Z'), new Date('1999-12-31T00:00:01.500Z'), '0044-03-15', '-838:59:59.5', 2024,
+        'héllo ☃', 'long ü text', Buffer.from([0, 255, 16]), Buffer.from([1, 2]), '{"a": [1, null]}', Buffer.from([0xa5]), 'b',
+      ]);
+      assert.deepEqual((await pool.query('SELECT NULL, CAST(NULL AS SIGNED), ?', [null])).rows[0], [null, null, null]);
+    });
+
+    it('sends parameters as bound values of their type, whatever they contain', async () => {
+      const hostile = "'); DROP TABLE typed; --";
+      assert.equal(await value('SELECT ?', [hostile]), hostile);
+      assert.equal(await value('SELECT CONCAT(?, ?)', ['é', '𝄞']), 'é𝄞');
+      assert.deepEqual(await value('SELECT ?', [Buffer.from([0, 1, 254, 255])]), Buffer.from([0, 1, 254, 255]));
+      assert.equal(await value('SELECT ? + 1', [9007199254740993n]), '9007199254740994');
+      assert.equal(await value('SELECT ? + 1', [41]), 42, 'numbers go as DOUBLE, so arithmetic on them stays a number');
+      assert.equal(await value('SELECT ?', [true]), 1);
+      assert.deepEqual(await value('SELECT CAST(? AS DATETIME(3))', [new Date('2024-05-01T12:00:00.123Z')]), new Date('2024-05-01T12:00:00.123Z'));
+      assert.equal(await value('SELECT JSON_EXTRACT(?, "$.a[1]")', [{ a: [1, 'x'] }]), '"x"');
+      await assert.rejects(pool.query('SELECT ?', [() => 1]), /^TypeError: MySQL cannot take a function as a parameter/);
+      await assert.rejects(pool.query('SELECT ?', [new Date(Number.NaN)]), /^RangeError: MySQL cannot take an invalid Date as a parameter\.$/);
+      await assert.rejects(pool.query('SELECT ?', [1, 2]), /^RangeError: the statement has 1 placeholders but 2 parameters were given/);
+      assert.equal(await value('SELECT ?', ['after the refusals']), 'after the refusals', 'nothing of a refused request reached the server');
+    });
+
+    it('pipelines 200 requests on one connection in the order they were made; failures reject alone', async () => {
+      await pool.query('CREATE TABLE ordered (n INT)', []);
+      // Each new statement text is prepared first; requests made after it must still run after it.
+      const requests = Array.from({ length: 200 }, (_, i) =>
+        i % 50 === 7 ? pool.query('SELECT * FROM missing_table', []) : i % 3 === 0 ? pool.query('INSERT INTO ordered VALUES (?)', [i]) : pool.query(`SELECT COUNT(*) FROM ordered WHERE n < ${i} + 0 * ?`, [i]),
+      );
+      const results = await Promise.allSettled(requests);
+      results.forEach((result, i) => {
+        if (i % 50 === 7) {
+          assert.equal(result.status, 'rejected');
+          assert.equal(((result as PromiseRejectedResult).reason as MysqlServerError).errno, 1146);
+        } else if (i % 3 !== 0) {
+          // The inserts made before this count are all visible, none after it.
+          const insertedBefore = Array.from({ length: i }, (_, j) => j).filter((j) => j % 3 === 0 && j % 50 !== 7).length;
+          assert.deepEqual(result.status === 'fulfilled' && result.value.rows, [[String(insertedBefore)]], `request ${i}`);
+        }
+      });
+    });
+
+    it('keeps at most 256 prepared statements per connection, and prepares an evicted one again', async () => {
+      const own = newPool();
+      for (let i = 0; i < 300; i++) await own.query(`SELECT ${i} AS kept`, []);
+      // The session's own counter: the 44 statements past 256 were closed on the server.
+      const [[closed]] = (await own.query("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Com_stmt_close'", [])).rows as [[string]];
+      assert.equal(Number(closed), 300 + 1 - 256, `${closed} statements closed`);
+      assert.equal(await value('SELECT 3 AS kept', [], own), 3);
+    });
+
+    it('authenticates with a password (mysql_native_password), and names a wrong one', async () => {
+      const admin = await mysql.createConnection(MYSQL_ADMIN_URL);
+      try {
+        await admin.query("DROP USER IF EXISTS 'terrapin_pw'@'%'");
+        await admin.query("CREATE USER 'terrapin_pw'@'%' IDENTIFIED BY 's3cret ü'");
+        await admin.query(`GRANT ALL ON \`${options.database}\`.* TO 'terrapin_pw'@'%'`);
+        const withPassword = newPool({ user: 'terrapin_pw', password: 's3cret ü' });
+        assert.equal(await value('SELECT CURRENT_USER()', [], withPassword), 'terrapin_pw@%');
+        const wrong = newPool({ user: 'terrapin_pw', password: 'nope' });
+        await assert.rejects(wrong.query('SELECT 1', []), (error: MysqlServerError) => error.errno === 1045 && /^Access denied for user 'terrapin_pw'@/.test(error.message));
+      } finally {
+        await admin.query("DROP USER IF EXISTS 'terrapin_pw'@'%'");
+        await admin.end();
+      }
+    });
+
+    it('never opens more than max connections; a connection given back mid-transaction serves no one else', async () => {
+      const own = newPool({ max: 2 });
+      const held = [await own.reserve(), await own.reserve()];
+      const waiting = own.query('SELECT CONNECTION_ID()', []);
+      await sleep(50);
+      own.release(held[0]!);
+      const id = (await waiting).rows[0]![0];
+      assert.ok(id !== undefined);
+      // Given back inside START TRANSACTION: it is closed instead of carrying the transaction on.
+      await held[1]!.query('START TRANSACTION', []);
+      own.release(held[1]!);
+      await held[1]!.gone;
+      assert.equal(held[1]!.closed, true);
+    });
+
+    it('reads and writes values of several megabytes', async () => {
+      const big = Buffer.alloc(5 * 1024 * 1024, 7);
+      big[big.length - 1] = 9;
+      const [[bytes, length]] = (await pool.query('SELECT ?, LENGTH(?)', [big, big])).rows as [[Buffer, string]];
+      assert.equal(Number(length), big.length);
+      assert.ok(bytes.equals(big));
+    });
+
+    it('names the failure to connect and a connection the server closed', async () => {
+      const refused = new MysqlWirePool({ ...options, port: 1 });
+      await assert.rejects(refused.query('SELECT 1', []), (error: MysqlConnectionError) => error instanceof MysqlConnectionError && error.code === 'ECONNREFUSED');
+      await refused.close();
+      const own = newPool();
+      const connection = await own.reserve();
+      const id = Number((await connection.query('SELECT CONNECTION_ID()', [])).rows[0]![0]);
+      await pool.query(`KILL ${id}`, []);
+      await connection.gone;
+      await assert.rejects(connection.query('SELECT 1', []), /^MysqlConnectionError: the connection to .* was closed$|^MysqlServerError: /);
+      own.release(connection);
+      assert.equal(await value('SELECT 1', [], own), 1, 'the pool opened a fresh connection');
+    });
+  });
+}
