@@ -110,14 +110,14 @@ function decodePart(part: string, what: string, where: string): string {
 /** `ssl` / `sslmode` values that ask for no encryption (or only if the server insists). */
 const PLAIN_TEXT = ['disable', 'false', '0', 'allow', 'prefer'];
 
-/** The driver options: everything but the pool keys. A PostgreSQL URL asking for TLS is refused here, at init. */
+/** The driver options: everything but the pool keys. A URL asking for TLS is refused here, at init. */
 function driverOptions(dialect: DialectName, raw: Record<string, string>, where: string): Record<string, string> {
   const options: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) if (!(key in POOL_KEYS)) options[key] = value;
   const tls = options.sslmode ?? options.ssl;
-  if (dialect === 'postgres' && tls !== undefined && !PLAIN_TEXT.includes(tls)) {
+  if (dialect !== 'sqlite' && tls !== undefined && !PLAIN_TEXT.includes(tls)) {
     throw new ConfigurationError(
-      `${where}: TLS (${options.sslmode === undefined ? 'ssl' : 'sslmode'}=${tls}) is not supported yet by Terrapin's PostgreSQL client; connect over a private network, a local socket or an SSH/TLS tunnel, and drop the parameter from the URL.`,
+      `${where}: TLS (${options.sslmode === undefined ? 'ssl' : 'sslmode'}=${tls}) is not supported yet by Terrapin's ${dialect === 'postgres' ? 'PostgreSQL' : 'MySQL'} client; connect over a private network, a local socket or an SSH/TLS tunnel, and drop the parameter from the URL.`,
     );
   }
   return options;
