@@ -57,6 +57,12 @@ interface Statement {
   readonly sql: string;
   id: number;
   paramCount: number;
+  /**
+   * Positions where the server expects an integer (MySQL 8 describes `LIMIT ?` so; MariaDB
+   * describes every parameter as untyped). A whole number goes there as BIGINT, not DOUBLE,
+   * which MySQL 8 refuses for LIMIT.
+   */
+  integerParams: boolean[];
 }
 
 interface Request {
@@ -95,6 +101,9 @@ const SERVER_MORE_RESULTS_EXISTS = 0x8;
 const UTF8MB4_BIN = 46;
 const MAX_STATEMENTS = 256;
 const MAX_PARAMETERS = 65535;
+
+/** TINYINT, SMALLINT, INT, BIGINT, MEDIUMINT. */
+const INTEGER_TYPES = new Set([0x01, 0x02, 0x03, 0x08, 0x09]);
 
 const isEof = (payload: Buffer, start: number, end: number): boolean => payload[start] === 0xfe && end - start < 9;
 
@@ -198,7 +207,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       this.writer.begin().int8(COM_STMT_CLOSE).int32(oldest.id).end();
     }
     this.writer.begin().int8(COM_STMT_PREPARE).rest(request.sql).end();
-    this.commands.push({ kind: 'prepare', request, statement: { sql: request.sql, id: 0, paramCount: 0 } });
+    this.commands.push({ kind: 'prepare', request, statement: { sql: request.sql, id: 0, paramCount: 0, integerParams: [] } });
     this.blocked = [];
     this.scheduleFlush();
   }
@@ -215,7 +224,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
     try {
       writer.begin().int8(COM_STMT_EXECUTE).int32(statement.id).int8(0).int32(1);
       if (params.length > 0) {
-        const types = params.map(parameterType);
+        const types = params.map((value, i) => (statement.integerParams[i] === true && Number.isSafeInteger(value) ? 0x08 : parameterType(value)));
         const bitmap = Buffer.alloc((params.length + 7) >> 3);
         for (let i = 0; i < params.length; i++) if (types[i] === 0x06) bitmap[i >> 3]! |= 1 << (i & 7);
         writer.bytes(bitmap).int8(1);
@@ -415,6 +424,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
     }
     if (this.phase === 'params' || this.phase === 'columns') {
       if (command.kind === 'prepare') {
+        if (this.phase === 'params') command.statement.integerParams.push(INTEGER_TYPES.has(readColumn(new PayloadCursor(payload, start, end)).type));
         this.remaining--;
         if (this.remaining === 0) this.phase = this.phase === 'params' ? 'paramsEof' : 'columnsEof';
         return;
