@@ -25,6 +25,8 @@ export interface PooledConnection<R> {
   reserved: boolean;
   /** Released by its transaction while requests were still in flight (see ConnectionPool.release). */
   returning: boolean;
+  /** Kept for a waiting transaction: no new plain queries, handed over once its queue is empty. */
+  draining: boolean;
   idleSince: number;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Requests sent or waiting to be: 0 means the connection is free. */
@@ -98,7 +100,7 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
   private shared(): C | undefined {
     let best: C | undefined;
     for (const connection of this.connections) {
-      if (connection.reserved) continue;
+      if (connection.reserved || connection.draining || connection.closed) continue;
       if (connection.pending === 0) return connection;
       if (best === undefined || connection.pending < best.pending) best = connection;
     }
@@ -110,10 +112,32 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
   reserve(): Promise<C> {
     if (this.closing) return Promise.reject(closedError());
     for (const connection of this.connections) {
-      if (!connection.reserved && connection.pending === 0) return this.handTo(connection);
+      if (!connection.reserved && !connection.closed && connection.pending === 0) return this.handTo(connection);
     }
     if (this.connections.length < this.options.max) return this.handTo(this.open());
-    return new Promise<C>((resolve, reject) => this.reservations.push({ resolve, reject }));
+    const waiting = new Promise<C>((resolve, reject) => this.reservations.push({ resolve, reject }));
+    this.drainForReservations();
+    return waiting;
+  }
+
+  /**
+   * A connection busy with plain queries would never come free for a waiting transaction while
+   * new queries keep being pipelined onto it. So as many connections as transactions wait are
+   * kept from new plain queries (the least busy first) and handed over once their queues empty.
+   */
+  private drainForReservations(): void {
+    let draining = 0;
+    for (const connection of this.connections) if (connection.draining) draining++;
+    while (draining < this.reservations.length) {
+      let least: C | undefined;
+      for (const connection of this.connections) {
+        if (connection.reserved || connection.draining || connection.closed) continue;
+        if (least === undefined || connection.pending < least.pending) least = connection;
+      }
+      if (least === undefined) return;
+      least.draining = true;
+      draining++;
+    }
   }
 
   private async handTo(connection: C): Promise<C> {
@@ -150,6 +174,7 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
       connection.returning = false;
       connection.reserved = false;
     }
+    connection.draining = false;
     if (connection.reserved || connection.closed) return;
     // Left inside a transaction block (given back before its ROLLBACK, or that ROLLBACK failed):
     // whatever it ran next would join that transaction, so it serves no one else.
@@ -163,6 +188,7 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
     if (reservation !== undefined) {
       connection.reserved = true;
       reservation.resolve(connection);
+      this.undrainSurplus();
       return;
     }
     if (this.parked.length > 0) {
@@ -175,6 +201,19 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
       return;
     }
     this.scheduleIdleClose(connection);
+  }
+
+  /** Connections kept for transactions that no longer wait take plain queries again. */
+  private undrainSurplus(): void {
+    let surplus = -this.reservations.length;
+    for (const connection of this.connections) if (connection.draining) surplus++;
+    for (const connection of this.connections) {
+      if (surplus <= 0) return;
+      if (connection.draining) {
+        connection.draining = false;
+        surplus--;
+      }
+    }
   }
 
   /** One timer per idle spell (not per query): it re-arms for the remainder if the connection was used meanwhile. */

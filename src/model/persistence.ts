@@ -194,10 +194,15 @@ export async function insertBatch(
   if (Array.isArray(result)) {
     if (result.length === instances.length) result.forEach((row, i) => assignGenerated(meta, target, instances[i]!, row));
   } else if (needsKeys && options.onConflict === undefined && meta.pk.generated && result.insertId !== undefined) {
-    // MySQL: one statement's auto-increment values are consecutive, starting at the insert id.
-    const first = Number(result.insertId);
+    // MySQL: one statement's auto-increment values are consecutive, starting at the insert id
+    // (counted as bigints for a BigIntField key, or past 2^53, so no id is rounded).
+    const first = result.insertId;
+    const pk = meta.pk;
+    const exact = typeof first === 'bigint' || pk.kind === 'bigint';
+    const decode = pk.decoder(target.dialect.values);
     instances.forEach((instance, i) => {
-      instance[meta.pk.name] = first + i;
+      const id = exact ? BigInt(first) + BigInt(i) : Number(first) + i;
+      instance[pk.name] = exact && decode !== undefined ? decode(id) : id;
     });
   }
   for (const instance of instances) instance[SAVED] = true;

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { MysqlConnectionError, MysqlServerError } from '../../src/dialects/mysql/wire/connection.js';
 import { MysqlWirePool, type MysqlWirePoolOptions } from '../../src/dialects/mysql/wire/pool.js';
+import { assertReserveUnderLoad } from '../support/pool-load.js';
 import { MYSQL_ADMIN_URL, activeBackends, freshDatabase } from '../support/backends.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,6 +139,34 @@ if (activeBackends().includes('mysql')) {
       own.release(held[1]!);
       await held[1]!.gone;
       assert.equal(held[1]!.closed, true);
+    });
+
+    it('keeps auto-increment ids past 2^53 exact, and the first result set of a CALL', async () => {
+      await pool.query('CREATE TABLE big_ids (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, n INT) AUTO_INCREMENT = 9007199254740993', []);
+      const { insertId } = await pool.query('INSERT INTO big_ids (n) VALUES (?)', [1]);
+      assert.equal(insertId, 9007199254740993n);
+      await pool.query('CREATE PROCEDURE two_sets() BEGIN SELECT 1, "x"; SELECT 2.5; END', []);
+      assert.deepEqual((await pool.query('CALL two_sets()', [])).rows, [[1, 'x']]);
+      assert.equal(await value('SELECT ?', ['after the call']), 'after the call');
+    });
+
+    it('refuses parameters MySQL would store wrongly: NaN, infinities, years past 9999', async () => {
+      await assert.rejects(pool.query('SELECT ?', [Number.NaN]), /^RangeError: MySQL cannot store NaN; pass a finite number or null\.$/);
+      await assert.rejects(pool.query('SELECT ?', [Number.POSITIVE_INFINITY]), /^RangeError: MySQL cannot store Infinity/);
+      await assert.rejects(pool.query('SELECT ?', [new Date('+010000-01-01T00:00:00Z')]), /^RangeError: MySQL DATETIME holds years 0–9999, not 10000/);
+      assert.equal(await value('SELECT ?', [1.5]), 1.5);
+    });
+
+    it('a statement the server answers by closing the session (a packet over max_allowed_packet) leaves the pool at once', async () => {
+      const own = newPool();
+      const [[limit]] = (await own.query('SELECT @@max_allowed_packet', [])).rows as [[string]];
+      const huge = Buffer.alloc(Number(limit) + 1024, 1);
+      await assert.rejects(own.query('SELECT LENGTH(?)', [huge]), (error: MysqlServerError) => error.errno === 1153);
+      assert.equal(await value('SELECT 1', [], own), 1, 'the next query went to a fresh connection');
+    });
+
+    it('a transaction waiting for a connection gets one even while plain queries keep every connection busy', async () => {
+      await assertReserveUnderLoad(newPool({ max: 2 }), 'SELECT SLEEP(0.002)', 16);
     });
 
     it('reads and writes values of several megabytes', async () => {

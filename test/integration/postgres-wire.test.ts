@@ -10,6 +10,7 @@ import { ConnectionError, WireConnection } from '../../src/dialects/postgres/wir
 import { PostgresServerError } from '../../src/dialects/postgres/wire/backend.js';
 import { WirePool, type WirePoolOptions } from '../../src/dialects/postgres/wire/pool.js';
 import { ConfigurationError, OperationalError, Terrapin } from '../../src/index.js';
+import { assertReserveUnderLoad } from '../support/pool-load.js';
 import { activeBackends, freshDatabase } from '../support/backends.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -277,6 +278,10 @@ if (activeBackends().includes('postgres')) {
       } finally {
         await terrapin.close();
       }
+    });
+
+    it('a transaction waiting for a connection gets one even while plain queries keep every connection busy', async () => {
+      await assertReserveUnderLoad(newPool({ max: 2 }), 'SELECT pg_sleep(0.001)', 6);
     });
 
     it('reads timestamptz of any era and offset: BC, five-digit years, local mean time', async () => {

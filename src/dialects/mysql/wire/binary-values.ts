@@ -201,6 +201,8 @@ export function parameterType(value: unknown): number {
     case 'string':
       return ColumnType.VarString;
     case 'number':
+      // MySQL has no NaN or infinities: strict mode would still store NaN in an INT column as 0.
+      if (!Number.isFinite(value)) throw new RangeError(`MySQL cannot store ${value}; pass a finite number or null.`);
       // As DOUBLE, integers included, as mysql2 sent them: `? + 1` stays a DOUBLE, not a BIGINT
       // that would read back as a string.
       return ColumnType.Double;
@@ -215,6 +217,8 @@ export function parameterType(value: unknown): number {
   if (value instanceof Uint8Array) return ColumnType.Blob;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new RangeError('MySQL cannot take an invalid Date as a parameter.');
+    const year = value.getUTCFullYear();
+    if (year < 0 || year > 9999) throw new RangeError(`MySQL DATETIME holds years 0–9999, not ${year} (${value.toISOString()}).`);
     return ColumnType.DateTime;
   }
   if (typeof value === 'function' || typeof value === 'symbol') {

@@ -102,6 +102,12 @@ const UTF8MB4_BIN = 46;
 const MAX_STATEMENTS = 256;
 const MAX_PARAMETERS = 65535;
 
+/**
+ * Errors after which the server closes the session: a packet over max_allowed_packet, the
+ * connection killed, the server shutting down, MySQL 8's idle disconnect.
+ */
+const CONNECTION_ENDING_ERRORS = new Set([1153, 1927, 1053, 4031]);
+
 /** TINYINT, SMALLINT, INT, BIGINT, MEDIUMINT. */
 const INTEGER_TYPES = new Set([0x01, 0x02, 0x03, 0x08, 0x09]);
 
@@ -121,6 +127,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
   private flushScheduled = false;
   private state: 'connecting' | 'ready' | 'closed' = 'connecting';
   private ending = false;
+  private broken = false;
   private closeReason: Error | undefined;
   private scramble = Buffer.alloc(0);
   private authPlugin = 'mysql_native_password';
@@ -129,10 +136,13 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
   private remaining = 0;
   private columns: Column[] = [];
   private rows: unknown[][] = [];
+  /** Result sets already read for the head command (a CALL can return several). */
+  private resultSets = 0;
   private prepared: { id: number; columns: number; params: number } | undefined;
   transactionStatus = 'I';
   reserved = false;
   returning = false;
+  draining = false;
   idleSince = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
   readonly ready: Promise<void>;
@@ -251,12 +261,15 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
   }
 
   private onPayload(payload: Buffer, start: number, end: number, sequence: number): void {
+    // After an unreadable answer the rest of the stream cannot be trusted (see the catch below).
+    if (this.broken) return;
     try {
       if (this.state === 'connecting' && this.commands.length === 0) this.onHandshake(payload, start, end, sequence);
       else this.onAnswer(payload, start, end);
     } catch (error) {
       const head = this.commands[0];
       if (head !== undefined && head.kind !== 'query') head.request.reject(error as Error);
+      this.broken = true;
       this.closeReason ??= new MysqlConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error });
       this.socket.destroy();
     }
@@ -270,7 +283,15 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       sqlState = payload.toString('latin1', cursor.at + 1, cursor.at + 6);
       cursor.at += 6;
     }
-    return new MysqlServerError(errno, sqlState, cursor.restString());
+    const error = new MysqlServerError(errno, sqlState, cursor.restString());
+    if (CONNECTION_ENDING_ERRORS.has(errno)) {
+      // The server closes the session after these: take no more requests, before anyone can
+      // react to this error with another statement on the dying connection.
+      this.closeReason ??= error;
+      this.ending = true;
+      setImmediate(() => this.socket.destroy());
+    }
+    return error;
   }
 
   // ---- connecting: greeting, authentication, session settings ----
@@ -385,7 +406,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
     const command = this.commands[0];
     const first = payload[start]!;
     // Rows first: they are most of the packets of a large read.
-    if (this.phase === 'rows' && first === 0x00 && command?.kind === 'execute') {
+    if (this.phase === 'rows' && first === 0x00 && command?.kind === 'execute' && this.resultSets === 0) {
       this.rows.push(readBinaryRow(payload, start + 1, this.columns));
       return;
     }
@@ -411,7 +432,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       if (first === 0x00) {
         const cursor = new PayloadCursor(payload, start + 1, end);
         const affected = cursor.lenenc();
-        const insertId = cursor.lenenc();
+        const insertId = cursor.lenencExact();
         this.transactionStatus = cursor.int16() & SERVER_STATUS_IN_TRANS ? 'T' : 'I';
         this.finish(undefined, affected, insertId);
         return;
@@ -449,7 +470,9 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       const status = payload.readUInt16LE(start + 3);
       this.transactionStatus = status & SERVER_STATUS_IN_TRANS ? 'T' : 'I';
       if (status & SERVER_MORE_RESULTS_EXISTS) {
-        this.phase = 'first'; // a further result set (CALL): read, keep the first one's rows
+        // A further result set (CALL): it is read, and only the first one's rows are kept.
+        this.phase = 'first';
+        this.resultSets++;
         return;
       }
       this.finish(undefined, this.rows.length);
@@ -459,7 +482,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       this.finish(this.serverError(payload, start, end));
       return;
     }
-    if (command.kind === 'execute') this.rows.push(readBinaryRow(payload, start + 1, this.columns));
+    if (command.kind === 'execute' && this.resultSets === 0) this.rows.push(readBinaryRow(payload, start + 1, this.columns));
   }
 
   /** After a PREPARE's header: parameter and column definitions that are absent are skipped. */
@@ -471,12 +494,13 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
   }
 
   /** The head command is answered: settle it, then the next command's answer begins. */
-  private finish(error?: Error, affected = 0, insertId = 0): void {
+  private finish(error?: Error, affected = 0, insertId: number | bigint = 0): void {
     const command = this.commands.shift()!;
     const rows = this.rows;
     this.phase = 'first';
     this.rows = [];
     this.columns = [];
+    this.resultSets = 0;
     if (command.kind === 'query') {
       command.done(error);
     } else if (command.kind === 'prepare') {
@@ -484,7 +508,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
     } else if (error !== undefined) {
       command.request.reject(error);
     } else {
-      command.request.resolve({ rows, affected, insertId: insertId === 0 ? undefined : insertId });
+      command.request.resolve({ rows, affected, insertId: insertId === 0 || insertId === 0n ? undefined : insertId });
     }
     if (this.state === 'ready' && this.pending === 0) this.events.idle(this);
   }

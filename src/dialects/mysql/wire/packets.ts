@@ -254,6 +254,14 @@ export class PayloadCursor {
     return -1; // 0xfb: NULL
   }
 
+  /** A length-encoded integer, as a bigint when it is past 2^53 (auto-increment ids can be). */
+  lenencExact(): number | bigint {
+    if (this.buffer[this.at] !== 0xfe) return this.lenenc();
+    const value = this.buffer.readBigUInt64LE(this.at + 1);
+    this.at += 9;
+    return value > BigInt(Number.MAX_SAFE_INTEGER) ? value : Number(value);
+  }
+
   lenencString(): string {
     const size = this.lenenc();
     const value = this.buffer.toString('utf8', this.at, this.at + size);

@@ -111,10 +111,12 @@ export class WireConnection implements PooledConnection<QueryResult> {
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed one: from the last ReadyForQuery. */
   transactionStatus = 'I';
   private ending = false;
+  private broken = false;
   /** Whether a pool handed this connection to one transaction. */
   reserved = false;
   /** Released by its transaction while requests were still in flight (see WirePool.release). */
   returning = false;
+  draining = false;
   idleSince = 0;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
   readonly ready: Promise<void>;
@@ -235,6 +237,8 @@ export class WireConnection implements PooledConnection<QueryResult> {
   }
 
   private onMessage(type: number, buffer: Buffer, start: number, end: number): void {
+    // After an unreadable answer the rest of the stream cannot be trusted (see the catch below).
+    if (this.broken) return;
     try {
       this.dispatch(type, buffer, start, end);
     } catch (error) {
@@ -242,6 +246,7 @@ export class WireConnection implements PooledConnection<QueryResult> {
       // goes, since what follows on the socket can no longer be trusted.
       const request = this.queue[0];
       if (request !== undefined) request.error ??= error as Error;
+      this.broken = true;
       this.closeReason ??= new ConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error });
       this.socket.destroy();
     }
