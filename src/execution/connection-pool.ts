@@ -8,6 +8,8 @@
  * ended it) or is being closed leaves the pool at once, so the next request opens a fresh one.
  */
 export interface PoolOptions {
+  /** Connections opened with the pool and kept through idle timeouts (default 0). */
+  readonly min?: number;
   readonly max: number;
   /** 0 keeps idle connections open. */
   readonly idleTimeoutMs: number;
@@ -71,7 +73,9 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
   constructor(
     private readonly options: PoolOptions,
     private readonly connect: (events: PoolEvents<C>) => C,
-  ) {}
+  ) {
+    for (let i = 0; i < Math.min(options.min ?? 0, options.max); i++) this.open();
+  }
 
   query(sql: string, params: readonly unknown[]): Promise<R> {
     if (this.closing) return Promise.reject(closedError());
@@ -228,7 +232,7 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
       if (left > 0) {
         connection.idleTimer = setTimeout(check, left);
         connection.idleTimer.unref();
-      } else {
+      } else if (this.connections.length > (this.options.min ?? 0)) {
         this.retire(connection);
         connection.end();
       }

@@ -162,6 +162,16 @@ if (activeBackends().includes('postgres')) {
       assert.equal(await value('SELECT 2', [], own), 2);
     });
 
+    it('opens min connections with the pool and keeps them through idle timeouts', async () => {
+      const name = 'terrapin_min_probe';
+      const own = newPool({ min: 2, max: 4, idleTimeoutMs: 100, parameters: { TimeZone: 'UTC', application_name: name } });
+      const count = async () => Number(await value('SELECT count(*) FROM pg_stat_activity WHERE application_name = $1', [name]));
+      await Promise.all([own.query('SELECT pg_sleep(0.05)', []), own.query('SELECT pg_sleep(0.05)', []), own.query('SELECT pg_sleep(0.05)', [])]);
+      assert.equal(await count(), 3);
+      await sleep(400);
+      assert.equal(await count(), 2, 'idle connections close down to min, not below');
+    });
+
     it('a connection released inside a transaction block is closed, not reused', async () => {
       const own = newPool();
       const first = await own.reserve();

@@ -46,6 +46,7 @@ export class MysqlPool implements DriverPool {
       user: settings.user || 'root',
       password: settings.password,
       database: settings.database,
+      min: settings.pool.min,
       max: settings.pool.max,
       idleTimeoutMs: settings.pool.idleTimeout * 1000,
       connectTimeoutMs: settings.pool.connectTimeout * 1000,

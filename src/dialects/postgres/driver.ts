@@ -57,6 +57,7 @@ export class PostgresPool implements DriverPool {
       user: settings.user || 'postgres',
       password: settings.password,
       database: settings.database || 'postgres',
+      min: settings.pool.min,
       max: settings.pool.max,
       idleTimeoutMs: settings.pool.idleTimeout * 1000,
       connectTimeoutMs: settings.pool.connectTimeout * 1000,
