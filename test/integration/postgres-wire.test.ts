@@ -4,7 +4,10 @@
  * PostgreSQL only: the client is that backend's driver (the other backends use theirs).
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { connect as connectTcp, createServer, type AddressInfo, type Server } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ConnectionError, WireConnection } from '../../src/dialects/postgres/wire/connection.js';
 import { PostgresServerError } from '../../src/dialects/postgres/wire/backend.js';
@@ -348,19 +351,106 @@ if (activeBackends().includes('postgres')) {
       }
     });
 
-    it('refuses a TLS request in the URL at init, instead of connecting in plain text', async () => {
-      const terrapin = new Terrapin();
-      const url = `postgres://${options.user}@${options.host}:${options.port}/${options.database}?sslmode=require`;
-      await assert.rejects(terrapin.init({ dbUrl: url, modules: { models: [] } }), (error: unknown) => {
-        assert.ok(error instanceof ConfigurationError, String(error));
-        assert.match((error as Error).message, /^connection 'default': TLS \(sslmode=require\) is not supported yet by Terrapin's PostgreSQL client; /);
-        return true;
+    describe('TLS', () => {
+      // A stand-in for a TLS-enabled server (the test server has TLS off): it answers SSLRequest
+      // with 'S' (or 'N'), ends TLS with the fixture certificate (CN=localhost, for localhost and
+      // 127.0.0.1), and relays the plain protocol to the real server.
+      const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/tls/${name}`, import.meta.url), 'utf8');
+      let proxy: Server;
+      let proxyPort = 0;
+      let acceptTls = true;
+      const sessions: string[] = [];
+      before(async () => {
+        proxy = createServer((client) => {
+          client.once('data', (request) => {
+            assert.equal(request.readInt32BE(4), 80877103, 'SSLRequest first');
+            const upstream = connectTcp(options.port, options.host);
+            if (!acceptTls) {
+              // No TLS here: the client may go on in plain text on the same connection.
+              client.write('N');
+              client.pipe(upstream).pipe(client);
+              client.on('error', () => upstream.destroy());
+              upstream.on('error', () => client.destroy());
+              return;
+            }
+            client.write('S');
+            const secure = new TLSSocket(client, { isServer: true, key: fixture('server.key'), cert: fixture('server.crt') });
+            secure.on('secure', () => sessions.push(secure.getProtocol() ?? 'unknown'));
+            secure.pipe(upstream).pipe(secure);
+            const close = () => {
+              secure.destroy();
+              upstream.destroy();
+            };
+            secure.on('error', close);
+            upstream.on('error', close);
+            secure.on('close', close);
+            upstream.on('close', close);
+          });
+        });
+        await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+        proxyPort = (proxy.address() as AddressInfo).port;
       });
-      // sslmode=disable asks for what the client does anyway.
-      const plain = new Terrapin();
-      await plain.init({ dbUrl: url.replace('require', 'disable'), modules: { models: [] } });
-      assert.deepEqual(await plain.connection('default').rows('SELECT 1', []), [[1]]);
-      await plain.close();
+      after(() => {
+        proxy.close();
+      });
+      const url = (query: string, host = '127.0.0.1') => `postgres://${options.user}@${host}:${proxyPort}/${options.database}?${query}`;
+      const caPath = fileURLToPath(new URL('../../../test/fixtures/tls/server.crt', import.meta.url));
+      const otherCaPath = fileURLToPath(new URL('../../../test/fixtures/tls/other.crt', import.meta.url));
+
+      it('sslmode=verify-full speaks TLS with a certificate the CA signed for the host', async () => {
+        const terrapin = new Terrapin();
+        await terrapin.init({ dbUrl: url(`sslmode=verify-full&sslrootcert=${encodeURIComponent(caPath)}`, 'localhost'), modules: { models: [] } });
+        try {
+          const before = sessions.length;
+          assert.deepEqual(await terrapin.connection('default').rows('SELECT $1::text', ['through TLS']), [['through TLS']]);
+          assert.ok(sessions.length > before && /^TLSv1\.[23]$/.test(sessions.at(-1)!), `TLS sessions: ${sessions.join(', ')}`);
+        } finally {
+          await terrapin.close();
+        }
+      });
+
+      it('refuses a certificate another CA signed (verify-ca), but sslmode=require encrypts without checking it', async () => {
+        const strict = new Terrapin();
+        await strict.init({ dbUrl: url(`sslmode=verify-ca&sslrootcert=${encodeURIComponent(otherCaPath)}`), modules: { models: [] } });
+        try {
+          await assert.rejects(strict.connection('default').rows('SELECT 1', []), (error: unknown) => {
+            assert.ok(error instanceof OperationalError, String(error));
+            assert.match((error as Error).message, /^PostgreSQL: TLS with 127\.0\.0\.1 failed: /);
+            return true;
+          });
+        } finally {
+          await strict.close();
+        }
+        const lax = new Terrapin();
+        await lax.init({ dbUrl: url('sslmode=require'), modules: { models: [] } });
+        try {
+          assert.deepEqual(await lax.connection('default').rows('SELECT 1', []), [[1]]);
+        } finally {
+          await lax.close();
+        }
+      });
+
+      it('a server without TLS: require fails clearly, prefer falls back to plain text', async () => {
+        acceptTls = false;
+        try {
+          const strict = newPool({ port: proxyPort, tls: { mode: 'require' } });
+          await assert.rejects(strict.query('SELECT 1', []), (error: ConnectionError) => error.code === 'TLS_REFUSED' && error.message === 'the server at 127.0.0.1 does not accept TLS connections (sslmode=require)');
+          const before = sessions.length;
+          const lenient = newPool({ port: proxyPort, tls: { mode: 'prefer' } });
+          assert.equal(await value('SELECT $1::text', ['in plain text'], lenient), 'in plain text');
+          assert.equal(sessions.length, before, 'no TLS session was opened');
+        } finally {
+          acceptTls = true;
+        }
+      });
+
+      it('names a bad sslmode and an unreadable sslrootcert', async () => {
+        await assert.rejects(new Terrapin().init({ dbUrl: url('sslmode=always'), modules: { models: [] } }), /^ConfigurationError: connection 'default': sslmode=always is not a TLS mode; use one of disable, allow, prefer, require, verify-ca, verify-full\.$/);
+        await assert.rejects(
+          new Terrapin().init({ dbUrl: url('sslmode=verify-full&sslrootcert=/no/such/file.pem'), modules: { models: [] } }),
+          /^ConfigurationError: connection 'default': cannot read sslrootcert '\/no\/such\/file\.pem' \(ENOENT/,
+        );
+      });
     });
   });
 }

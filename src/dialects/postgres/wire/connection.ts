@@ -6,7 +6,10 @@
  * each ending with ReadyForQuery.
  */
 import { connect as connectTcp, type Socket } from 'node:net';
-import { MessageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
+import { ConnectionError, MessageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
+import { negotiateTls, type TlsSettings } from './tls.js';
+
+export { ConnectionError };
 import { md5Password, scramFinish, scramStart, scramVerify, type ScramExchange } from './auth.js';
 import { MessageWriter } from './frontend.js';
 import { decoderFor, encodeParameter, type Decoder, type WireValue } from './text-values.js';
@@ -21,6 +24,8 @@ export interface ConnectOptions {
   readonly connectTimeoutMs: number;
   /** Start-up parameters (run-time settings such as TimeZone). */
   readonly parameters: Readonly<Record<string, string>>;
+  /** TLS, when the URL asks for it (sslmode). */
+  readonly tls?: TlsSettings;
 }
 
 export interface QueryResult {
@@ -29,18 +34,6 @@ export interface QueryResult {
   readonly affected: number;
   /** The command tag's first word: 'SELECT', 'INSERT', … and 'ROLLBACK' for a COMMIT the server refused. */
   readonly command: string;
-}
-
-/** An error of the connection rather than the statement; `code` says which. */
-export class ConnectionError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ConnectionError';
-  }
 }
 
 interface Statement {
@@ -94,7 +87,7 @@ function tagCount(buffer: Buffer, start: number, end: number): number {
 }
 
 export class WireConnection implements PooledConnection<QueryResult> {
-  private readonly socket: Socket;
+  private socket: Socket;
   private readonly writer = new MessageWriter();
   private readonly reader = new MessageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
   /** Sent and waiting for their ReadyForQuery, oldest first. */
@@ -146,15 +139,32 @@ export class WireConnection implements PooledConnection<QueryResult> {
       () => clearTimeout(timer),
       () => clearTimeout(timer),
     );
-    socket.on('connect', () => {
+    const noteError = (error: NodeJS.ErrnoException): void => {
+      this.closeReason ??= new ConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
+    };
+    const start = (stream: Socket): void => {
+      this.socket = stream;
+      stream.on('data', (chunk: Buffer) => this.reader.push(chunk));
+      if (stream !== socket) {
+        stream.on('error', noteError);
+        stream.on('close', () => this.onClose(where));
+      }
       const { user, database, parameters } = options;
       // The settings the decoders rely on come last, so connection options cannot override them.
-      socket.write(this.writer.startup({ ...parameters, user, database, client_encoding: 'UTF8', DateStyle: 'ISO' }).take());
+      stream.write(this.writer.startup({ ...parameters, user, database, client_encoding: 'UTF8', DateStyle: 'ISO' }).take());
+    };
+    socket.on('connect', () => {
+      if (options.tls === undefined) {
+        start(socket);
+        return;
+      }
+      negotiateTls(socket, options.host, options.tls).then(start, (error: Error) => {
+        this.closeReason ??= error;
+        socket.destroy();
+      });
     });
-    socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.closeReason ??= new ConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
-    });
+    socket.on('error', noteError);
+    // Closing a TLS session closes the socket under it, so this one event sees every end.
     socket.on('close', () => this.onClose(where));
   }
 
