@@ -8,8 +8,8 @@
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import type { PoolEvents, PooledConnection } from '../../../execution/connection-pool.js';
-import { authResponse, rsaPassword } from './auth.js';
 import { parameterType, readBinaryRow, readColumn, writeParameter, type Column } from './binary-values.js';
+import { MysqlHandshake } from './handshake.js';
 import { PacketReader, PacketWriter, PayloadCursor } from './packets.js';
 
 export interface MysqlConnectOptions {
@@ -83,22 +83,8 @@ const COM_STMT_PREPARE = 0x16;
 const COM_STMT_EXECUTE = 0x17;
 const COM_STMT_CLOSE = 0x19;
 
-const CLIENT = {
-  LONG_PASSWORD: 0x1,
-  FOUND_ROWS: 0x2, // UPDATE counts the rows it matched, as PostgreSQL and SQLite do
-  LONG_FLAG: 0x4,
-  CONNECT_WITH_DB: 0x8,
-  PROTOCOL_41: 0x200,
-  TRANSACTIONS: 0x2000,
-  SECURE_CONNECTION: 0x8000,
-  MULTI_RESULTS: 0x20000,
-  PS_MULTI_RESULTS: 0x40000,
-  PLUGIN_AUTH: 0x80000,
-  PLUGIN_AUTH_LENENC_CLIENT_DATA: 0x200000,
-};
 const SERVER_STATUS_IN_TRANS = 0x1;
 const SERVER_MORE_RESULTS_EXISTS = 0x8;
-const UTF8MB4_BIN = 46;
 const MAX_STATEMENTS = 256;
 const MAX_PARAMETERS = 65535;
 
@@ -116,6 +102,7 @@ const isEof = (payload: Buffer, start: number, end: number): boolean => payload[
 export class MysqlConnection implements PooledConnection<MysqlResult> {
   private readonly socket: Socket;
   private readonly writer = new PacketWriter();
+  private readonly handshake: MysqlHandshake;
   private readonly reader = new PacketReader((payload, start, end, sequence) => this.onPayload(payload, start, end, sequence));
   /** Commands sent and not yet fully answered, oldest first. */
   private readonly commands: Command[] = [];
@@ -129,8 +116,6 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
   private ending = false;
   private broken = false;
   private closeReason: Error | undefined;
-  private scramble = Buffer.alloc(0);
-  private authPlugin = 'mysql_native_password';
   // The answer being read for the command at the head of `commands`.
   private phase: 'first' | 'params' | 'paramsEof' | 'columns' | 'columnsEof' | 'rows' = 'first';
   private remaining = 0;
@@ -154,6 +139,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
     private readonly options: MysqlConnectOptions,
     private readonly events: PoolEvents<MysqlConnection>,
   ) {
+    this.handshake = new MysqlHandshake(options, this.writer);
     this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
     this.ready.catch(() => {});
     this.gone = new Promise<void>((resolve) => (this.markGone = resolve));
@@ -297,78 +283,14 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
   // ---- connecting: greeting, authentication, session settings ----
 
   private onHandshake(payload: Buffer, start: number, end: number, sequence: number): void {
-    const first = payload[start]!;
-    if (first === 0xff) {
+    if (payload[start] === 0xff) {
       this.closeReason = this.serverError(payload, start, end);
       this.socket.destroy();
       return;
     }
-    if (this.scramble.length === 0) {
-      this.onGreeting(new PayloadCursor(payload, start, end));
-      return;
-    }
-    const { password } = this.options;
-    if (first === 0x00) {
-      this.afterAuthentication();
-    } else if (first === 0xfe) {
-      // AuthSwitchRequest: another plugin, a fresh scramble.
-      const cursor = new PayloadCursor(payload, start + 1, end);
-      this.authPlugin = cursor.cstring();
-      this.scramble = Buffer.from(payload.subarray(cursor.at, payload[end - 1] === 0 ? end - 1 : end));
-      this.socket.write(this.writer.begin(sequence + 1).bytes(this.answer()).end().take());
-    } else if (first === 0x01) {
-      // AuthMoreData (caching_sha2_password): 3 = cached, OK follows; 4 = full authentication.
-      const data = payload[start + 1];
-      if (end - start === 2 && data === 0x03) return;
-      if (end - start === 2 && data === 0x04) {
-        this.socket.write(this.writer.begin(sequence + 1).int8(0x02).end().take()); // ask for the RSA key
-        return;
-      }
-      const pem = payload.toString('latin1', start + 1, end);
-      this.socket.write(this.writer.begin(sequence + 1).bytes(rsaPassword(password, this.scramble, pem)).end().take());
-    } else {
-      throw new Error(`unexpected packet 0x${first.toString(16)} during authentication`);
-    }
-  }
-
-  private answer(): Buffer {
-    const response = authResponse(this.authPlugin, this.options.password, this.scramble);
-    if (response === undefined) {
-      throw new Error(`the server asks for authentication plugin '${this.authPlugin}', which Terrapin does not support (use mysql_native_password or caching_sha2_password)`);
-    }
-    return response;
-  }
-
-  private onGreeting(cursor: PayloadCursor): void {
-    const protocol = cursor.int8();
-    if (protocol !== 10) throw new Error(`unsupported protocol version ${protocol}`);
-    cursor.cstring(); // server version
-    cursor.at += 4; // connection id
-    const part1 = cursor.buffer.subarray(cursor.at, cursor.at + 8);
-    cursor.at += 9;
-    let capabilities = cursor.int16();
-    cursor.at += 3; // charset, status
-    capabilities |= cursor.int16() << 16;
-    const authLength = cursor.int8();
-    cursor.at += 10;
-    const part2Length = Math.max(13, authLength - 8);
-    const part2 = cursor.buffer.subarray(cursor.at, cursor.at + part2Length - 1);
-    cursor.at += part2Length;
-    if (capabilities & CLIENT.PLUGIN_AUTH && cursor.at < cursor.end) this.authPlugin = cursor.cstring();
-    this.scramble = Buffer.concat([part1, part2]);
-    const { user, database } = this.options;
-    let flags =
-      CLIENT.LONG_PASSWORD | CLIENT.FOUND_ROWS | CLIENT.LONG_FLAG | CLIENT.PROTOCOL_41 | CLIENT.TRANSACTIONS | CLIENT.SECURE_CONNECTION |
-      CLIENT.MULTI_RESULTS | CLIENT.PS_MULTI_RESULTS | CLIENT.PLUGIN_AUTH | CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA;
-    if (database) flags |= CLIENT.CONNECT_WITH_DB;
-    flags &= capabilities | CLIENT.FOUND_ROWS | CLIENT.LONG_PASSWORD;
-    const response = this.answer();
-    const writer = this.writer.begin(1).int32(flags).int32(0x1000000).int8(UTF8MB4_BIN).zeros(23).cstring(user);
-    if (flags & CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA) writer.lenenc(response.length).bytes(response);
-    else writer.int8(response.length).bytes(response);
-    if (flags & CLIENT.CONNECT_WITH_DB) writer.cstring(database);
-    if (flags & CLIENT.PLUGIN_AUTH) writer.cstring(this.authPlugin);
-    this.socket.write(writer.end().take());
+    const reply = this.handshake.step(payload, start, end, sequence);
+    if (reply === 'done') this.afterAuthentication();
+    else if (reply !== undefined) this.socket.write(reply);
   }
 
   private afterAuthentication(): void {
