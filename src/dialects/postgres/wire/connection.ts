@@ -10,7 +10,7 @@ import { ConnectionError, MessageReader, PostgresServerError, readCString, readE
 import { negotiateTls, type TlsSettings } from './tls.js';
 
 export { ConnectionError };
-import { md5Password, scramFinish, scramStart, scramVerify, type ScramExchange } from './auth.js';
+import { PgAuthentication } from './authentication.js';
 import { MessageWriter } from './frontend.js';
 import { decoderFor, encodeParameter, type Decoder, type WireValue } from './text-values.js';
 import type { PoolEvents, PooledConnection } from '../../../execution/connection-pool.js';
@@ -89,6 +89,7 @@ function tagCount(buffer: Buffer, start: number, end: number): number {
 export class WireConnection implements PooledConnection<QueryResult> {
   private socket: Socket;
   private readonly writer = new MessageWriter();
+  private readonly authentication: PgAuthentication;
   private readonly reader = new MessageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
   /** Sent and waiting for their ReadyForQuery, oldest first. */
   private readonly queue: Request[] = [];
@@ -98,7 +99,6 @@ export class WireConnection implements PooledConnection<QueryResult> {
   private statementCount = 0;
   private flushScheduled = false;
   private state: 'connecting' | 'ready' | 'closed' = 'connecting';
-  private scram: { exchange: ScramExchange; serverSignature?: string; verified?: boolean } | undefined;
   /** A FATAL error or the socket's error: what the connection closed with. */
   private closeReason: Error | undefined;
   /** 'I' idle, 'T' in a transaction block, 'E' in a failed one: from the last ReadyForQuery. */
@@ -122,6 +122,7 @@ export class WireConnection implements PooledConnection<QueryResult> {
     private readonly options: ConnectOptions,
     private readonly events: PoolEvents<WireConnection>,
   ) {
+    this.authentication = new PgAuthentication(options.user, options.password, this.writer);
     this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
     // Nobody may wait on `ready` (queries wait in `waiting`); a failed connect is reported through them.
     this.ready.catch(() => {});
@@ -397,46 +398,11 @@ export class WireConnection implements PooledConnection<QueryResult> {
   }
 
   private onAuthentication(buffer: Buffer, start: number, end: number): void {
-    const { user, password } = this.options;
-    const kind = buffer.readInt32BE(start);
-    if (kind === 0) {
-      // AuthenticationOk. After SCRAM only once the server proved it knows the password too.
-      if (this.scram !== undefined && !this.scram.verified) {
-        this.closeReason = new ConnectionError('PostgreSQL ended SCRAM-SHA-256 authentication without proving it knows the password', 'AUTH_FAILED');
-        this.socket.destroy();
-      }
-      return;
-    }
-    const needPassword = (): boolean => {
-      if (password) return true;
-      this.closeReason = new ConnectionError(`the server asks user '${user}' for a password; give one in the URL (postgres://user:password@host/db)`, 'AUTH_PASSWORD_MISSING');
-      this.socket.destroy();
-      return false;
-    };
     try {
-      if (kind === 3) {
-        if (needPassword()) this.socket.write(this.writer.password(password).take());
-      } else if (kind === 5) {
-        if (needPassword()) this.socket.write(this.writer.password(md5Password(user, password, buffer.subarray(start + 4, start + 8))).take());
-      } else if (kind === 10) {
-        const mechanisms = buffer.toString('utf8', start + 4, end).split('\0');
-        if (!mechanisms.includes('SCRAM-SHA-256')) throw new Error(`the server offers only ${mechanisms.filter(Boolean).join(', ')}, which Terrapin does not support`);
-        if (!needPassword()) return;
-        const exchange = scramStart();
-        this.scram = { exchange };
-        this.socket.write(this.writer.saslInitial('SCRAM-SHA-256', `n,,${exchange.clientFirstBare}`).take());
-      } else if (kind === 11) {
-        const { clientFinal, serverSignature } = scramFinish(this.scram!.exchange, password, buffer.toString('utf8', start + 4, end));
-        this.scram!.serverSignature = serverSignature;
-        this.socket.write(this.writer.saslResponse(clientFinal).take());
-      } else if (kind === 12) {
-        scramVerify(buffer.toString('utf8', start + 4, end), this.scram!.serverSignature!);
-        this.scram!.verified = true;
-      } else {
-        throw new Error(`the server asks for authentication method ${kind}, which Terrapin does not support (use scram-sha-256, md5, password or trust)`);
-      }
+      const answer = this.authentication.step(buffer, start, end);
+      if (answer !== undefined) this.socket.write(answer);
     } catch (error) {
-      this.closeReason = new ConnectionError((error as Error).message, 'AUTH_FAILED', { cause: error });
+      this.closeReason = error as Error;
       this.socket.destroy();
     }
   }
