@@ -110,8 +110,8 @@ function decodePart(part: string, what: string, where: string): string {
 
 /** `ssl` / `sslmode` values that ask for no encryption (or only if the server insists). */
 const PLAIN_TEXT = ['disable', 'false', '0', 'allow'];
-/** PostgreSQL's sslmode values that ask for TLS (libpq's names); `ssl=true` is `require`. */
-const POSTGRES_TLS_MODES = ['prefer', 'require', 'verify-ca', 'verify-full', 'true', '1'];
+/** sslmode values that ask for TLS (libpq's names, for MySQL too); `ssl=true` is `require`. */
+const TLS_MODES = ['prefer', 'require', 'verify-ca', 'verify-full', 'true', '1'];
 
 /** The driver options: everything but the pool keys. A TLS setting the client cannot honour is refused here, at init. */
 function driverOptions(dialect: DialectName, raw: Record<string, string>, where: string): Record<string, string> {
@@ -119,16 +119,11 @@ function driverOptions(dialect: DialectName, raw: Record<string, string>, where:
   for (const [key, value] of Object.entries(raw)) if (!(key in POOL_KEYS)) options[key] = value;
   const tls = options.sslmode ?? options.ssl;
   const setting = `${options.sslmode === undefined ? 'ssl' : 'sslmode'}=${tls}`;
-  if (dialect === 'mysql' && tls !== undefined && !PLAIN_TEXT.includes(tls) && tls !== 'prefer') {
-    throw new ConfigurationError(
-      `${where}: TLS (${setting}) is not supported yet by Terrapin's MySQL client; connect over a private network or an SSH/TLS tunnel, and drop the parameter from the URL.`,
-    );
-  }
-  if (dialect === 'postgres' && tls !== undefined && !PLAIN_TEXT.includes(tls) && !POSTGRES_TLS_MODES.includes(tls)) {
+  if (dialect !== 'sqlite' && tls !== undefined && !PLAIN_TEXT.includes(tls) && !TLS_MODES.includes(tls)) {
     throw new ConfigurationError(`${where}: ${setting} is not a TLS mode; use one of disable, allow, prefer, require, verify-ca, verify-full.`);
   }
   const rootCert = options.sslrootcert;
-  if (dialect === 'postgres' && rootCert !== undefined) {
+  if (dialect !== 'sqlite' && rootCert !== undefined) {
     try {
       accessSync(rootCert, constants.R_OK);
     } catch (cause) {

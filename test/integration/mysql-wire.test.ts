@@ -4,8 +4,14 @@
  * authentication and the pool's limits. MySQL only: the client is that backend's driver.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { connect as connectTcp, createServer, type AddressInfo, type Server } from 'node:net';
+import { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
+import { OperationalError, Terrapin } from '../../src/index.js';
 import { MysqlConnectionError, MysqlServerError } from '../../src/dialects/mysql/wire/connection.js';
 import { MysqlWirePool, type MysqlWirePoolOptions } from '../../src/dialects/mysql/wire/pool.js';
 import { assertReserveUnderLoad } from '../support/pool-load.js';
@@ -175,6 +181,102 @@ if (activeBackends().includes('mysql')) {
       const [[bytes, length]] = (await pool.query('SELECT ?, LENGTH(?)', [big, big])).rows as [[Buffer, string]];
       assert.equal(Number(length), big.length);
       assert.ok(bytes.equals(big));
+    });
+
+    describe('TLS', () => {
+      // A stand-in for a TLS-enabled server (the test server has TLS off): it forwards the
+      // greeting with CLIENT_SSL added, answers the client's SSLRequest with TLS (the fixture
+      // certificate, for localhost and 127.0.0.1), and relays the rest in plain text, handing
+      // the handshake response on with the sequence number and flags the server expects.
+      const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/tls/${name}`, import.meta.url), 'utf8');
+      let relay: Server;
+      let relayPort = 0;
+      const sessions: string[] = [];
+      before(async () => {
+        relay = createServer((client) => {
+          const upstream = connectTcp(options.port, options.host);
+          const closeBoth = () => {
+            client.destroy();
+            upstream.destroy();
+          };
+          client.on('error', closeBoth);
+          upstream.on('error', closeBoth);
+          upstream.once('data', (greeting: Buffer) => {
+            // Capability flags (lower half) sit after the version string, the id, 8 scramble bytes and a filler.
+            const flagsAt = greeting.indexOf(0, 5) + 1 + 4 + 9;
+            greeting.writeUInt16LE(greeting.readUInt16LE(flagsAt) | 0x800, flagsAt);
+            client.write(greeting);
+            client.once('data', (request: Buffer) => {
+              // The SSLRequest (a 32-byte payload): from here the client speaks TLS, and its
+              // ClientHello may have come in the same read.
+              // TLS runs over a stream of its own, fed with those bytes first, then the rest.
+              const inner = new Duplex({
+                read() {},
+                write(chunk, _encoding, done) {
+                  client.write(chunk, done);
+                },
+              });
+              const rest = request.subarray(36);
+              if (rest.length > 0) inner.push(rest);
+              client.on('data', (data) => inner.push(data));
+              client.on('end', () => inner.push(null));
+              inner.on('error', closeBoth);
+              const secure = new TLSSocket(inner, { isServer: true, key: fixture('server.key'), cert: fixture('server.crt') });
+              secure.on('secure', () => sessions.push(secure.getProtocol() ?? 'unknown'));
+              secure.on('error', closeBoth);
+              secure.once('data', (response: Buffer) => {
+                response[3] = 1; // sequence 2 for the client, 1 for a server that saw no SSLRequest
+                response.writeUInt32LE(response.readUInt32LE(4) & ~0x800, 4);
+                upstream.write(response);
+                secure.pipe(upstream);
+                upstream.pipe(secure);
+              });
+            });
+          });
+        });
+        await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+        relayPort = (relay.address() as AddressInfo).port;
+      });
+      after(() => {
+        relay.close();
+      });
+      const caPath = fileURLToPath(new URL('../../../test/fixtures/tls/server.crt', import.meta.url));
+      const otherCaPath = fileURLToPath(new URL('../../../test/fixtures/tls/other.crt', import.meta.url));
+      const url = (query: string, host = '127.0.0.1') => `mysql://${options.user}@${host}:${relayPort}/${options.database}?${query}`;
+
+      it('sslmode=verify-full speaks TLS with a certificate the CA signed for the host', async () => {
+        const terrapin = new Terrapin();
+        const before = sessions.length;
+        // init already connects on MySQL (it reads the server's version).
+        await terrapin.init({ dbUrl: url(`sslmode=verify-full&sslrootcert=${encodeURIComponent(caPath)}`, 'localhost'), modules: { models: [] } });
+        try {
+          assert.deepEqual(await terrapin.connection('default').rows('SELECT ?', ['through TLS']), [['through TLS']]);
+          assert.ok(sessions.length > before && /^TLSv1\.[23]$/.test(sessions.at(-1)!), `TLS sessions: ${sessions.join(', ')}`);
+        } finally {
+          await terrapin.close();
+        }
+      });
+
+      it('refuses a certificate another CA signed (verify-ca); require encrypts without checking; a server without TLS fails require', async () => {
+        const strict = new Terrapin();
+        await assert.rejects(strict.init({ dbUrl: url(`sslmode=verify-ca&sslrootcert=${encodeURIComponent(otherCaPath)}`), modules: { models: [] } }), (error: unknown) => {
+          assert.ok(error instanceof OperationalError, String(error));
+          assert.match((error as Error).message, /^MySQL: TLS with 127\.0\.0\.1 failed: /);
+          return true;
+        });
+        await strict.close();
+        const lax = new Terrapin();
+        await lax.init({ dbUrl: url('ssl=true'), modules: { models: [] } });
+        try {
+          assert.deepEqual(await lax.connection('default').rows('SELECT 1', []), [[1]]);
+        } finally {
+          await lax.close();
+        }
+        // The real server has TLS off: require fails, prefer goes on in plain text.
+        const refused = newPool({ tls: { mode: 'require' } });
+        await assert.rejects(refused.query('SELECT 1', []), /does not accept TLS connections \(sslmode=require\)/);
+        assert.equal(await value('SELECT 2', [], newPool({ tls: { mode: 'prefer' } })), 2);
+      });
     });
 
     it('names the failure to connect and a connection the server closed', async () => {

@@ -74,8 +74,8 @@ describe('parseDbUrl: PostgreSQL and MySQL', () => {
     const settings = parseDbUrl('postgres://u@h/d?minsize=2&maxsize=20&idle_timeout=30&connect_timeout=2.5&acquire_timeout=4&application_name=api');
     assert.deepEqual(settings.pool, { min: 2, max: 20, idleTimeout: 30, connectTimeout: 2.5, acquireTimeout: 4 });
     assert.deepEqual(settings.options, { application_name: 'api' });
-    assert.throws(() => parseDbUrl('mysql://u@h/d?ssl=true'), /^ConfigurationError: connection 'default': TLS \(ssl=true\) is not supported yet by Terrapin's MySQL client; /);
-    assert.deepEqual(parseDbUrl('mysql://u@h/d?ssl=false').options, { ssl: 'false' });
+    assert.deepEqual(parseDbUrl('mysql://u@h/d?ssl=true').options, { ssl: 'true' });
+    assert.throws(() => parseDbUrl('mysql://u@h/d?sslmode=always'), /^ConfigurationError: connection 'default': sslmode=always is not a TLS mode; use one of disable, allow, prefer, require, verify-ca, verify-full\.$/);
     assert.deepEqual(parseDbUrl('mysql://u@h/d?min_size=3&max_size=4').pool, { min: 3, max: 4, idleTimeout: 60, connectTimeout: 10, acquireTimeout: 10 });
     assert.equal(parseDbUrl('mysql://u@h/d?pool_size=7').pool.max, 7);
     assert.deepEqual(parseDbUrl('postgres://u@h/d').pool, { min: 1, max: 10, idleTimeout: 60, connectTimeout: 10, acquireTimeout: 10 });

@@ -1,6 +1,7 @@
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, WriteResult } from '../../execution/driver.js';
 import { OperationalError } from '../../errors.js';
+import { tlsFromOptions } from '../../execution/tls-settings.js';
 import { translateMysqlError } from './errors.js';
 import type { MysqlConnection, MysqlResult } from './wire/connection.js';
 import { MysqlWirePool } from './wire/pool.js';
@@ -39,7 +40,8 @@ function connectionLost(error: unknown): boolean {
 export class MysqlPool implements DriverPool {
   private readonly pool: MysqlWirePool;
 
-  constructor(settings: ConnectionSettings, _connectionName: string) {
+  constructor(settings: ConnectionSettings, connectionName: string) {
+    const tls = tlsFromOptions(settings.options, connectionName);
     this.pool = new MysqlWirePool({
       host: settings.host || '127.0.0.1',
       port: settings.port,
@@ -51,6 +53,7 @@ export class MysqlPool implements DriverPool {
       idleTimeoutMs: settings.pool.idleTimeout * 1000,
       connectTimeoutMs: settings.pool.connectTimeout * 1000,
       initStatements: [SESSION_SETTINGS],
+      ...(tls === undefined ? {} : { tls }),
     });
   }
 

@@ -1,8 +1,7 @@
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, WriteResult } from '../../execution/driver.js';
-import { readFileSync } from 'node:fs';
-import { ConfigurationError, OperationalError } from '../../errors.js';
-import type { TlsMode, TlsSettings } from './wire/tls.js';
+import { OperationalError } from '../../errors.js';
+import { tlsFromOptions } from '../../execution/tls-settings.js';
 import { translatePostgresError } from './errors.js';
 import type { WireConnection } from './wire/connection.js';
 import { WirePool } from './wire/pool.js';
@@ -42,18 +41,6 @@ async function runWrite(run: Promise<{ affected: number; command: string }>, tex
   return { affected: result.affected, insertId: undefined };
 }
 
-/** The URL's sslmode (or ssl) and sslrootcert as the client's TLS settings; undefined for plain text. */
-function tlsSettings(mode: string | undefined, rootCert: string | undefined, connectionName: string): TlsSettings | undefined {
-  if (mode === undefined || ['disable', 'allow', 'false', '0'].includes(mode)) return undefined;
-  const tlsMode: TlsMode = mode === 'true' || mode === '1' ? 'require' : (mode as TlsMode);
-  if (rootCert === undefined) return { mode: tlsMode };
-  try {
-    return { mode: tlsMode, ca: readFileSync(rootCert, 'utf8') };
-  } catch (cause) {
-    throw new ConfigurationError(`connection '${connectionName}': cannot read sslrootcert '${rootCert}' (${(cause as Error).message}); give the path of a PEM file.`, { cause });
-  }
-}
-
 /**
  * Terrapin's own PostgreSQL client (./wire): statements prepared once per connection, requests
  * pipelined, one socket write per tick. docs/benchmarks.md has the measurements behind the choice
@@ -64,8 +51,8 @@ export class PostgresPool implements DriverPool {
 
   constructor(settings: ConnectionSettings, connectionName: string) {
     // TLS settings are the client's, not the server's (db-url.ts has checked their values).
-    const { ssl, sslmode, sslrootcert, ...parameters } = settings.options;
-    const tls = tlsSettings(sslmode ?? ssl, sslrootcert, connectionName);
+    const { ssl: _ssl, sslmode: _sslmode, sslrootcert: _sslrootcert, ...parameters } = settings.options;
+    const tls = tlsFromOptions(settings.options, connectionName);
     this.pool = new WirePool({
       host: settings.host || '127.0.0.1',
       port: settings.port,

@@ -7,6 +7,8 @@
  * requests in the order they were made.
  */
 import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { secureOptions, type TlsSettings } from '../../../execution/tls-settings.js';
 import type { PoolEvents, PooledConnection } from '../../../execution/connection-pool.js';
 import { parameterType, readBinaryRow, readColumn, writeParameter, type Column } from './binary-values.js';
 import { MysqlHandshake } from './handshake.js';
@@ -21,6 +23,8 @@ export interface MysqlConnectOptions {
   readonly connectTimeoutMs: number;
   /** Statements run once on each new connection before anything else (session settings). */
   readonly initStatements: readonly string[];
+  /** TLS, when the URL asks for it (sslmode). */
+  readonly tls?: TlsSettings;
 }
 
 export interface MysqlResult {
@@ -100,7 +104,7 @@ const INTEGER_TYPES = new Set([0x01, 0x02, 0x03, 0x08, 0x09]);
 const isEof = (payload: Buffer, start: number, end: number): boolean => payload[start] === 0xfe && end - start < 9;
 
 export class MysqlConnection implements PooledConnection<MysqlResult> {
-  private readonly socket: Socket;
+  private socket: Socket;
   private readonly writer = new PacketWriter();
   private readonly handshake: MysqlHandshake;
   private readonly reader = new PacketReader((payload, start, end, sequence) => this.onPayload(payload, start, end, sequence));
@@ -156,11 +160,33 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       () => clearTimeout(timer),
       () => clearTimeout(timer),
     );
-    socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.closeReason ??= new MysqlConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
-    });
+    socket.on('data', this.feed);
+    socket.on('error', this.noteError);
     socket.on('close', () => this.onClose(where));
+  }
+
+  private readonly feed = (chunk: Buffer): void => this.reader.push(chunk);
+
+  private readonly noteError = (error: NodeJS.ErrnoException): void => {
+    this.closeReason ??= new MysqlConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
+  };
+
+  /** After the SSLRequest: the same socket carries TLS from here, and the handshake goes on inside it. */
+  private startTls(settings: TlsSettings): void {
+    const raw = this.socket;
+    raw.removeListener('data', this.feed);
+    const secure = tlsConnect({ socket: raw, ...secureOptions(this.options.host, settings) });
+    secure.once('secureConnect', () => {
+      this.socket = secure;
+      secure.on('data', this.feed);
+      secure.write(this.handshake.response(2));
+    });
+    secure.on('error', (error) => {
+      this.closeReason ??= new MysqlConnectionError(`TLS with ${this.options.host} failed: ${error.message}`, 'TLS_FAILED', { cause: error });
+      secure.destroy();
+      raw.destroy();
+    });
+    secure.on('close', () => this.onClose(`${this.options.host}:${this.options.port}`));
   }
 
   get closed(): boolean {
@@ -289,8 +315,14 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       return;
     }
     const reply = this.handshake.step(payload, start, end, sequence);
-    if (reply === 'done') this.afterAuthentication();
-    else if (reply !== undefined) this.socket.write(reply);
+    if (reply === 'done') {
+      this.afterAuthentication();
+    } else if (reply !== undefined && 'sslRequest' in reply) {
+      this.socket.write(reply.sslRequest);
+      this.startTls(this.options.tls!);
+    } else if (reply !== undefined) {
+      this.socket.write(reply);
+    }
   }
 
   private afterAuthentication(): void {

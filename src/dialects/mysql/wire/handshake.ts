@@ -3,6 +3,7 @@
  * response, and the authentication exchange (a switch to another plugin, caching_sha2_password's
  * fast and full paths) until the server accepts. Errors are the connection's to handle.
  */
+import type { TlsSettings } from '../../../execution/tls-settings.js';
 import { authResponse, rsaPassword } from './auth.js';
 import { PayloadCursor, type PacketWriter } from './packets.js';
 
@@ -12,6 +13,7 @@ const CLIENT = {
   LONG_FLAG: 0x4,
   CONNECT_WITH_DB: 0x8,
   PROTOCOL_41: 0x200,
+  SSL: 0x800,
   TRANSACTIONS: 0x2000,
   SECURE_CONNECTION: 0x8000,
   MULTI_RESULTS: 0x20000,
@@ -25,19 +27,27 @@ export interface Credentials {
   readonly user: string;
   readonly password: string;
   readonly database: string;
+  readonly host: string;
+  readonly tls?: TlsSettings;
+}
+
+/** After the greeting, when TLS was agreed: send `sslRequest`, start TLS, then send `response()`. */
+export interface TlsUpgrade {
+  readonly sslRequest: Buffer;
 }
 
 export class MysqlHandshake {
   private scramble: Buffer | undefined;
   private plugin = 'mysql_native_password';
+  private flags = 0;
 
   constructor(
     private readonly credentials: Credentials,
     private readonly writer: PacketWriter,
   ) {}
 
-  /** The reply a handshake packet calls for, nothing, or 'done' once the server has accepted. */
-  step(payload: Buffer, start: number, end: number, sequence: number): Buffer | 'done' | undefined {
+  /** The reply a handshake packet calls for, a TLS upgrade, nothing, or 'done' once the server has accepted. */
+  step(payload: Buffer, start: number, end: number, sequence: number): Buffer | TlsUpgrade | 'done' | undefined {
     if (this.scramble === undefined) return this.greeting(new PayloadCursor(payload, start, end));
     const first = payload[start]!;
     if (first === 0x00) return 'done';
@@ -67,8 +77,8 @@ export class MysqlHandshake {
     return response;
   }
 
-  /** Reads the server's greeting (protocol 10) and builds HandshakeResponse41. */
-  private greeting(cursor: PayloadCursor): Buffer {
+  /** Reads the server's greeting (protocol 10): HandshakeResponse41 to send, or first TLS. */
+  private greeting(cursor: PayloadCursor): Buffer | TlsUpgrade {
     const protocol = cursor.int8();
     if (protocol !== 10) throw new Error(`unsupported protocol version ${protocol}`);
     cursor.cstring(); // server version
@@ -85,16 +95,31 @@ export class MysqlHandshake {
     cursor.at += part2Length;
     if (capabilities & CLIENT.PLUGIN_AUTH && cursor.at < cursor.end) this.plugin = cursor.cstring();
     this.scramble = Buffer.concat([part1, part2]);
-    const { user, database } = this.credentials;
+    const { database } = this.credentials;
     let flags =
       CLIENT.LONG_PASSWORD | CLIENT.FOUND_ROWS | CLIENT.LONG_FLAG | CLIENT.PROTOCOL_41 | CLIENT.TRANSACTIONS | CLIENT.SECURE_CONNECTION |
       CLIENT.MULTI_RESULTS | CLIENT.PS_MULTI_RESULTS | CLIENT.PLUGIN_AUTH | CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA;
     if (database) flags |= CLIENT.CONNECT_WITH_DB;
     flags &= capabilities | CLIENT.FOUND_ROWS | CLIENT.LONG_PASSWORD;
-    const response = this.answer();
-    const writer = this.writer.begin(1).int32(flags).int32(0x1000000).int8(UTF8MB4_BIN).zeros(23).cstring(user);
-    if (flags & CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA) writer.lenenc(response.length).bytes(response);
-    else writer.int8(response.length).bytes(response);
+    const tls = this.credentials.tls;
+    if (tls !== undefined && capabilities & CLIENT.SSL) {
+      this.flags = flags | CLIENT.SSL;
+      // SSLRequest: the first fields of the response, after which both sides start TLS.
+      return { sslRequest: this.writer.begin(1).int32(this.flags).int32(0x1000000).int8(UTF8MB4_BIN).zeros(23).end().take() };
+    }
+    if (tls !== undefined && tls.mode !== 'prefer') throw new Error(`the server at ${this.credentials.host} does not accept TLS connections (sslmode=${tls.mode})`);
+    this.flags = flags;
+    return this.response(1);
+  }
+
+  /** HandshakeResponse41 with the flags the greeting settled (sequence 2 after an SSLRequest). */
+  response(sequence: number): Buffer {
+    const { user, database } = this.credentials;
+    const flags = this.flags;
+    const answer = this.answer();
+    const writer = this.writer.begin(sequence).int32(flags).int32(0x1000000).int8(UTF8MB4_BIN).zeros(23).cstring(user);
+    if (flags & CLIENT.PLUGIN_AUTH_LENENC_CLIENT_DATA) writer.lenenc(answer.length).bytes(answer);
+    else writer.int8(answer.length).bytes(answer);
     if (flags & CLIENT.CONNECT_WITH_DB) writer.cstring(database);
     if (flags & CLIENT.PLUGIN_AUTH) writer.cstring(this.plugin);
     return writer.end().take();

@@ -1,21 +1,14 @@
 /**
  * TLS for a PostgreSQL connection: the client asks with SSLRequest on the plain socket, the
  * server answers one byte ('S' yes, 'N' no), and on 'S' the same socket carries a TLS session
- * from then on. Modes as libpq's sslmode: `prefer` falls back to plain text when the server has
- * no TLS, `require` encrypts without checking the certificate, `verify-ca` checks it against the
- * given CA, `verify-full` also checks that it names the host.
+ * from then on (modes in src/execution/tls-settings.ts).
  */
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { secureOptions, type TlsSettings } from '../../../execution/tls-settings.js';
 import { ConnectionError } from './backend.js';
 
-export type TlsMode = 'prefer' | 'require' | 'verify-ca' | 'verify-full';
-
-export interface TlsSettings {
-  readonly mode: TlsMode;
-  /** PEM of the certificate authorities to trust (sslrootcert); the system's when absent. */
-  readonly ca?: string;
-}
+export type { TlsSettings };
 
 /** Int32 length 8, then the SSLRequest code 80877103. */
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
@@ -33,15 +26,7 @@ export function negotiateTls(raw: Socket, host: string, settings: TlsSettings): 
         reject(new ConnectionError(`the server at ${host} answered the TLS request with something else than yes or no`, 'TLS_FAILED'));
         return;
       }
-      const verify = settings.mode === 'verify-ca' || settings.mode === 'verify-full';
-      const secure = tlsConnect({
-        socket: raw,
-        ...(settings.ca === undefined ? {} : { ca: settings.ca }),
-        rejectUnauthorized: verify,
-        ...(isIP(host) === 0 ? { servername: host } : {}),
-        // verify-ca trusts any name the CA vouched for; verify-full keeps Node's host check.
-        ...(settings.mode === 'verify-full' ? {} : { checkServerIdentity: () => undefined }),
-      });
+      const secure = tlsConnect({ socket: raw, ...secureOptions(host, settings) });
       secure.once('secureConnect', () => resolve(secure));
       secure.once('error', (error) => reject(new ConnectionError(`TLS with ${host} failed: ${error.message}`, 'TLS_FAILED', { cause: error })));
     });
