@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { OperationalError, Terrapin } from '../../src/index.js';
-import { MysqlConnectionError, MysqlServerError } from '../../src/dialects/mysql/wire/connection.js';
+import { ConnectionError, MysqlServerError } from '../../src/dialects/mysql/wire/connection.js';
 import { MysqlWirePool, type MysqlWirePoolOptions } from '../../src/dialects/mysql/wire/pool.js';
 import { assertReserveUnderLoad } from '../support/pool-load.js';
 import { MYSQL_ADMIN_URL, activeBackends, freshDatabase } from '../support/backends.js';
@@ -281,14 +281,14 @@ if (activeBackends().includes('mysql')) {
 
     it('names the failure to connect and a connection the server closed', async () => {
       const refused = new MysqlWirePool({ ...options, port: 1 });
-      await assert.rejects(refused.query('SELECT 1', []), (error: MysqlConnectionError) => error instanceof MysqlConnectionError && error.code === 'ECONNREFUSED');
+      await assert.rejects(refused.query('SELECT 1', []), (error: ConnectionError) => error instanceof ConnectionError && error.code === 'ECONNREFUSED');
       await refused.close();
       const own = newPool();
       const connection = await own.reserve();
       const id = Number((await connection.query('SELECT CONNECTION_ID()', [])).rows[0]![0]);
       await pool.query(`KILL ${id}`, []);
       await connection.gone;
-      await assert.rejects(connection.query('SELECT 1', []), /^MysqlConnectionError: the connection to .* was closed$|^MysqlServerError: /);
+      await assert.rejects(connection.query('SELECT 1', []), /^ConnectionError: the connection to .* was closed$|^MysqlServerError: /);
       own.release(connection);
       assert.equal(await value('SELECT 1', [], own), 1, 'the pool opened a fresh connection');
     });

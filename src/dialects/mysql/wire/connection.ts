@@ -6,10 +6,10 @@
  * its PREPARE to be answered, and holds the requests made after it, so the server always runs
  * requests in the order they were made.
  */
-import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { secureOptions, type TlsSettings } from '../../../execution/tls-settings.js';
-import type { PoolEvents, PooledConnection } from '../../../execution/connection-pool.js';
+import type { PoolEvents } from '../../../execution/connection-pool.js';
+import { ConnectionError, SocketConnection } from '../../../execution/socket-connection.js';
 import { parameterType, readBinaryRow, readColumn, writeParameter, type Column } from './binary-values.js';
 import { MysqlHandshake } from './handshake.js';
 import { PacketReader, PacketWriter, PayloadCursor } from './packets.js';
@@ -45,17 +45,7 @@ export class MysqlServerError extends Error {
   }
 }
 
-/** An error of the connection rather than the statement; `code` says which. */
-export class MysqlConnectionError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'MysqlConnectionError';
-  }
-}
+export { ConnectionError };
 
 interface Statement {
   readonly sql: string;
@@ -103,8 +93,7 @@ const INTEGER_TYPES = new Set([0x01, 0x02, 0x03, 0x08, 0x09]);
 
 const isEof = (payload: Buffer, start: number, end: number): boolean => payload[start] === 0xfe && end - start < 9;
 
-export class MysqlConnection implements PooledConnection<MysqlResult> {
-  private socket: Socket;
+export class MysqlConnection extends SocketConnection<MysqlResult, MysqlConnection> {
   private readonly writer = new PacketWriter();
   private readonly handshake: MysqlHandshake;
   private readonly reader = new PacketReader((payload, start, end, sequence) => this.onPayload(payload, start, end, sequence));
@@ -115,11 +104,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
   /** Made while a PREPARE was unanswered: they go out, in order, once it is. */
   private blocked: Request[] | undefined;
   private readonly statements = new Map<string, Statement>();
-  private flushScheduled = false;
-  private state: 'connecting' | 'ready' | 'closed' = 'connecting';
-  private ending = false;
   private broken = false;
-  private closeReason: Error | undefined;
   // The answer being read for the command at the head of `commands`.
   private phase: 'first' | 'params' | 'paramsEof' | 'columns' | 'columnsEof' | 'rows' = 'first';
   private remaining = 0;
@@ -128,79 +113,55 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
   /** Result sets already read for the head command (a CALL can return several). */
   private resultSets = 0;
   private prepared: { id: number; columns: number; params: number } | undefined;
-  transactionStatus = 'I';
-  reserved = false;
-  returning = false;
-  draining = false;
-  idleSince = 0;
-  idleTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly ready: Promise<void>;
-  readonly gone: Promise<void>;
-  private settleReady!: { resolve: () => void; reject: (error: Error) => void };
-  private markGone!: () => void;
 
   constructor(
     private readonly options: MysqlConnectOptions,
-    private readonly events: PoolEvents<MysqlConnection>,
+    events: PoolEvents<MysqlConnection>,
   ) {
+    super(options, events);
     this.handshake = new MysqlHandshake(options, this.writer);
-    this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
-    this.ready.catch(() => {});
-    this.gone = new Promise<void>((resolve) => (this.markGone = resolve));
-    const where = `${options.host}:${options.port}`;
-    const socket = connectTcp({ host: options.host, port: options.port });
-    this.socket = socket;
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 60_000);
-    const timer = setTimeout(() => {
-      this.closeReason ??= new MysqlConnectionError(`connecting to ${where} timed out after ${options.connectTimeoutMs / 1000}s`, 'CONNECT_TIMEOUT');
-      socket.destroy();
-    }, options.connectTimeoutMs);
-    void this.ready.then(
-      () => clearTimeout(timer),
-      () => clearTimeout(timer),
-    );
-    socket.on('data', this.feed);
-    socket.on('error', this.noteError);
-    socket.on('close', () => this.onClose(where));
+    // The server speaks first (its greeting).
+    this.listen(this.socket);
   }
 
-  private readonly feed = (chunk: Buffer): void => this.reader.push(chunk);
+  protected override takeWrites(): Buffer {
+    return this.writer.take();
+  }
 
-  private readonly noteError = (error: NodeJS.ErrnoException): void => {
-    this.closeReason ??= new MysqlConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
-  };
+  protected override farewell(): Buffer {
+    return this.writer.begin().int8(COM_QUIT).end().take();
+  }
+
+  protected override onData(chunk: Buffer): void {
+    this.reader.push(chunk);
+  }
 
   /** After the SSLRequest: the same socket carries TLS from here, and the handshake goes on inside it. */
   private startTls(settings: TlsSettings): void {
-    const raw = this.socket;
-    raw.removeListener('data', this.feed);
-    const secure = tlsConnect({ socket: raw, ...secureOptions(this.options.host, settings) });
+    const { host } = this.options;
+    this.pauseReading();
+    const secure = tlsConnect({ socket: this.socket, ...secureOptions(host, settings) });
+    const failed = (error: Error): void => {
+      this.closeWith(new ConnectionError(`TLS with ${host} failed: ${error.message}`, 'TLS_FAILED', { cause: error }));
+      secure.destroy();
+    };
+    secure.once('error', failed);
     secure.once('secureConnect', () => {
-      this.socket = secure;
-      secure.on('data', this.feed);
+      // From here the stream's errors are the connection's (listen), not a failed negotiation.
+      secure.removeListener('error', failed);
+      this.listen(secure);
       secure.write(this.handshake.response(2));
     });
-    secure.on('error', (error) => {
-      this.closeReason ??= new MysqlConnectionError(`TLS with ${this.options.host} failed: ${error.message}`, 'TLS_FAILED', { cause: error });
-      secure.destroy();
-      raw.destroy();
-    });
-    secure.on('close', () => this.onClose(`${this.options.host}:${this.options.port}`));
   }
 
-  get closed(): boolean {
-    return this.state === 'closed' || this.ending;
-  }
-
-  get pending(): number {
+  override get pending(): number {
     return this.commands.length + this.waiting.length + (this.blocked?.length ?? 0);
   }
 
-  query(sql: string, params: readonly unknown[]): Promise<MysqlResult> {
+  override query(sql: string, params: readonly unknown[]): Promise<MysqlResult> {
     return new Promise<MysqlResult>((resolve, reject) => {
       if (this.closed) {
-        reject(this.closeReason ?? new MysqlConnectionError('the connection is closed', 'CONNECTION_CLOSED'));
+        reject(this.closedError());
         return;
       }
       if (params.length > MAX_PARAMETERS) {
@@ -263,15 +224,6 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
     this.scheduleFlush();
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    process.nextTick(() => {
-      this.flushScheduled = false;
-      if (this.state !== 'closed' && !this.ending) this.socket.write(this.writer.take());
-    });
-  }
-
   private onPayload(payload: Buffer, start: number, end: number, sequence: number): void {
     // After an unreadable answer the rest of the stream cannot be trusted (see the catch below).
     if (this.broken) return;
@@ -282,8 +234,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       const head = this.commands[0];
       if (head !== undefined && head.kind !== 'query') head.request.reject(error as Error);
       this.broken = true;
-      this.closeReason ??= new MysqlConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error });
-      this.socket.destroy();
+      this.closeWith(new ConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error }));
     }
   }
 
@@ -300,7 +251,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       // The server closes the session after these: take no more requests, before anyone can
       // react to this error with another statement on the dying connection.
       this.closeReason ??= error;
-      this.ending = true;
+      this.stopTakingRequests();
       setImmediate(() => this.socket.destroy());
     }
     return error;
@@ -335,8 +286,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
         return;
       }
       if (--left > 0) return;
-      this.state = 'ready';
-      this.settleReady.resolve();
+      this.markReady();
       const waiting = this.waiting;
       this.waiting = [];
       for (const request of waiting) this.send(request);
@@ -487,13 +437,7 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
     for (const next of held) this.send(next);
   }
 
-  private onClose(where: string): void {
-    if (this.state === 'closed') return;
-    const wasConnecting = this.state === 'connecting';
-    this.state = 'closed';
-    const reason = this.closeReason ?? new MysqlConnectionError(`the connection to ${where} was closed`, 'CONNECTION_CLOSED');
-    this.closeReason = reason;
-    if (wasConnecting) this.settleReady.reject(reason);
+  protected override rejectAll(reason: Error): void {
     const commands = this.commands.splice(0);
     const requests = [...this.waiting.splice(0), ...(this.blocked ?? [])];
     this.blocked = undefined;
@@ -502,23 +446,5 @@ export class MysqlConnection implements PooledConnection<MysqlResult> {
       else command.request.reject(reason);
     }
     for (const request of requests) request.reject(reason);
-    this.events.closed(this, reason);
-    this.markGone();
-  }
-
-  end(): void {
-    if (this.state === 'closed' || this.ending) return;
-    this.ending = true;
-    if (this.state === 'ready') {
-      this.socket.write(this.writer.take());
-      this.socket.end(this.writer.begin().int8(COM_QUIT).end().take());
-    } else {
-      this.socket.destroy();
-    }
-  }
-
-  destroy(): void {
-    this.ending = true;
-    this.socket.destroy();
   }
 }

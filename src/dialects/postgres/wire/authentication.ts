@@ -4,7 +4,7 @@
  * ConnectionError for the connection to close with.
  */
 import { md5Password, scramFinish, scramStart, scramVerify, type ScramExchange } from './auth.js';
-import { ConnectionError } from './backend.js';
+import { ConnectionError } from '../../../execution/socket-connection.js';
 import type { MessageWriter } from './frontend.js';
 
 export class PgAuthentication {

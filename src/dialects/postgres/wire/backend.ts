@@ -32,18 +32,6 @@ export class PostgresServerError extends Error {
   }
 }
 
-/** An error of the connection rather than the statement; `code` says which. */
-export class ConnectionError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ConnectionError';
-  }
-}
-
 /** The fields of an ErrorResponse or NoticeResponse body: a type byte and a C string each. */
 export function readErrorFields(buffer: Buffer, start: number, end: number): Map<string, string> {
   const fields = new Map<string, string>();

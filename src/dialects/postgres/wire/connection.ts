@@ -5,15 +5,16 @@
  * (requests made in the same tick share one socket write) and the answers come back in order,
  * each ending with ReadyForQuery.
  */
-import { connect as connectTcp, type Socket } from 'node:net';
-import { ConnectionError, MessageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
+import type { Socket } from 'node:net';
+import { ConnectionError, SocketConnection } from '../../../execution/socket-connection.js';
+import { MessageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
 import { negotiateTls, type TlsSettings } from './tls.js';
 
 export { ConnectionError };
 import { PgAuthentication } from './authentication.js';
 import { MessageWriter } from './frontend.js';
 import { decoderFor, encodeParameter, type Decoder, type WireValue } from './text-values.js';
-import type { PoolEvents, PooledConnection } from '../../../execution/connection-pool.js';
+import type { PoolEvents } from '../../../execution/connection-pool.js';
 
 export interface ConnectOptions {
   readonly host: string;
@@ -86,8 +87,7 @@ function tagCount(buffer: Buffer, start: number, end: number): number {
   return at >= start && buffer[at] === 0x20 && scale > 1 ? count : 0;
 }
 
-export class WireConnection implements PooledConnection<QueryResult> {
-  private socket: Socket;
+export class WireConnection extends SocketConnection<QueryResult, WireConnection> {
   private readonly writer = new MessageWriter();
   private readonly authentication: PgAuthentication;
   private readonly reader = new MessageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
@@ -97,92 +97,48 @@ export class WireConnection implements PooledConnection<QueryResult> {
   private waiting: Request[] = [];
   private readonly statements = new Map<string, Statement>();
   private statementCount = 0;
-  private flushScheduled = false;
-  private state: 'connecting' | 'ready' | 'closed' = 'connecting';
-  /** A FATAL error or the socket's error: what the connection closed with. */
-  private closeReason: Error | undefined;
-  /** 'I' idle, 'T' in a transaction block, 'E' in a failed one: from the last ReadyForQuery. */
-  transactionStatus = 'I';
-  private ending = false;
   private broken = false;
-  /** Whether a pool handed this connection to one transaction. */
-  reserved = false;
-  /** Released by its transaction while requests were still in flight (see WirePool.release). */
-  returning = false;
-  draining = false;
-  idleSince = 0;
-  idleTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly ready: Promise<void>;
-  /** Settles once the socket has closed, for whatever reason. */
-  readonly gone: Promise<void>;
-  private markGone!: () => void;
-  private settleReady!: { resolve: () => void; reject: (error: Error) => void };
 
   constructor(
     private readonly options: ConnectOptions,
-    private readonly events: PoolEvents<WireConnection>,
+    events: PoolEvents<WireConnection>,
   ) {
+    const { host, port } = options;
+    super({ host, port, connectTimeoutMs: options.connectTimeoutMs, ...(host.startsWith('/') ? { path: `${host}/.s.PGSQL.${port}` } : {}) }, events);
     this.authentication = new PgAuthentication(options.user, options.password, this.writer);
-    this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
-    // Nobody may wait on `ready` (queries wait in `waiting`); a failed connect is reported through them.
-    this.ready.catch(() => {});
-    this.gone = new Promise<void>((resolve) => (this.markGone = resolve));
-    const where = `${options.host}:${options.port}`;
-    const socket = options.host.startsWith('/') ? connectTcp({ path: `${options.host}/.s.PGSQL.${options.port}` }) : connectTcp({ host: options.host, port: options.port });
-    this.socket = socket;
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 60_000);
-    const timer = setTimeout(() => {
-      this.closeReason ??= new ConnectionError(`connecting to ${where} timed out after ${options.connectTimeoutMs / 1000}s`, 'CONNECT_TIMEOUT');
-      socket.destroy();
-    }, options.connectTimeoutMs);
-    void this.ready.then(
-      () => clearTimeout(timer),
-      () => clearTimeout(timer),
-    );
-    const noteError = (error: NodeJS.ErrnoException): void => {
-      this.closeReason ??= new ConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
-    };
     const start = (stream: Socket): void => {
-      this.socket = stream;
-      stream.on('data', (chunk: Buffer) => this.reader.push(chunk));
-      if (stream !== socket) {
-        stream.on('error', noteError);
-        stream.on('close', () => this.onClose(where));
-      }
+      this.listen(stream);
       const { user, database, parameters } = options;
       // The settings the decoders rely on come last, so connection options cannot override them.
       stream.write(this.writer.startup({ ...parameters, user, database, client_encoding: 'UTF8', DateStyle: 'ISO' }).take());
     };
-    socket.on('connect', () => {
-      if (options.tls === undefined) {
-        start(socket);
-        return;
-      }
-      negotiateTls(socket, options.host, options.tls).then(start, (error: Error) => {
-        this.closeReason ??= error;
-        socket.destroy();
-      });
+    this.socket.on('connect', () => {
+      if (options.tls === undefined) start(this.socket);
+      else negotiateTls(this.socket, host, options.tls).then(start, (error: Error) => this.closeWith(error));
     });
-    socket.on('error', noteError);
-    // Closing a TLS session closes the socket under it, so this one event sees every end.
-    socket.on('close', () => this.onClose(where));
   }
 
-  /** Closed, or being ended by the pool: either way it takes no more requests. */
-  get closed(): boolean {
-    return this.state === 'closed' || this.ending;
+  protected override takeWrites(): Buffer {
+    return this.writer.take();
+  }
+
+  protected override farewell(): Buffer {
+    return this.writer.terminate().take();
+  }
+
+  protected override onData(chunk: Buffer): void {
+    this.reader.push(chunk);
   }
 
   /** Requests sent or waiting to be: 0 means the connection is free. */
-  get pending(): number {
+  override get pending(): number {
     return this.queue.length + this.waiting.length;
   }
 
-  query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+  override query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
     return new Promise<QueryResult>((resolve, reject) => {
       if (this.closed) {
-        reject(this.closeReason ?? new ConnectionError('the connection is closed', 'CONNECTION_CLOSED'));
+        reject(this.closedError());
         return;
       }
       if (params.length > MAX_PARAMETERS) {
@@ -237,16 +193,6 @@ export class WireConnection implements PooledConnection<QueryResult> {
     this.scheduleFlush();
   }
 
-  /** Requests made in the same tick go out in one write. */
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    process.nextTick(() => {
-      this.flushScheduled = false;
-      if (this.state !== 'closed' && !this.ending) this.socket.write(this.writer.take());
-    });
-  }
-
   private onMessage(type: number, buffer: Buffer, start: number, end: number): void {
     // After an unreadable answer the rest of the stream cannot be trusted (see the catch below).
     if (this.broken) return;
@@ -258,8 +204,7 @@ export class WireConnection implements PooledConnection<QueryResult> {
       const request = this.queue[0];
       if (request !== undefined) request.error ??= error as Error;
       this.broken = true;
-      this.closeReason ??= new ConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error });
-      this.socket.destroy();
+      this.closeWith(new ConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error }));
     }
   }
 
@@ -354,8 +299,7 @@ export class WireConnection implements PooledConnection<QueryResult> {
   private onReady(status: string): void {
     this.transactionStatus = status;
     if (this.state === 'connecting') {
-      this.state = 'ready';
-      this.settleReady.resolve();
+      this.markReady();
       const waiting = this.waiting;
       this.waiting = [];
       for (const request of waiting) this.send(request);
@@ -407,34 +351,9 @@ export class WireConnection implements PooledConnection<QueryResult> {
     }
   }
 
-  private onClose(where: string): void {
-    if (this.state === 'closed') return;
-    const wasConnecting = this.state === 'connecting';
-    this.state = 'closed';
-    const reason = this.closeReason ?? new ConnectionError(`the connection to ${where} was closed`, 'CONNECTION_CLOSED');
-    this.closeReason = reason;
-    if (wasConnecting) this.settleReady.reject(reason);
+  protected override rejectAll(reason: Error): void {
     const requests = [...this.queue.splice(0), ...this.waiting.splice(0)];
     // A statement the server answered with an error before closing (its FATAL) keeps that error.
     for (const request of requests) request.reject(request.error ?? reason);
-    this.events.closed(this, reason);
-    this.markGone();
-  }
-
-  /** Ends the session politely (requests already sent are still answered). */
-  end(): void {
-    if (this.state === 'closed' || this.ending) return;
-    this.ending = true;
-    if (this.state === 'ready') {
-      this.socket.write(this.writer.take());
-      this.socket.end(this.writer.terminate().take());
-    } else {
-      this.socket.destroy();
-    }
-  }
-
-  destroy(): void {
-    this.ending = true;
-    this.socket.destroy();
   }
 }

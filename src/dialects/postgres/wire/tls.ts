@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { secureOptions, type TlsSettings } from '../../../execution/tls-settings.js';
-import { ConnectionError } from './backend.js';
+import { ConnectionError } from '../../../execution/socket-connection.js';
 
 export type { TlsSettings };
 

@@ -1,0 +1,170 @@
+/**
+ * What Terrapin's own database clients (PostgreSQL, MySQL/MariaDB) share about one connection:
+ * the socket and its connect timeout, the switch to a TLS stream, the ready and gone promises,
+ * the writes of one tick going out together, a polite or abrupt end, and what the pool reads
+ * (ConnectionPool). The protocol — what is written, how answers are read — is the subclass's.
+ */
+import { connect as connectTcp, type Socket } from 'node:net';
+import type { PoolEvents, PooledConnection } from './connection-pool.js';
+
+/** An error of the connection rather than the statement; `code` says which (CONNECTION_CLOSED, TLS_FAILED, ECONNREFUSED…). */
+export class ConnectionError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConnectionError';
+  }
+}
+
+export interface SocketTarget {
+  readonly host: string;
+  readonly port: number;
+  /** A Unix socket instead of host and port. */
+  readonly path?: string;
+  readonly connectTimeoutMs: number;
+}
+
+/** `Self` is the subclass, so the pool's events are typed with it. */
+export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>> implements PooledConnection<R> {
+  protected socket: Socket;
+  protected state: 'connecting' | 'ready' | 'closed' = 'connecting';
+  /** What the connection closed (or will close) with: a FATAL answer, the socket's error… */
+  protected closeReason: Error | undefined;
+  private ending = false;
+  private flushScheduled = false;
+  /** 'I' outside a transaction block, anything else inside one (from the server's status). */
+  transactionStatus = 'I';
+  reserved = false;
+  returning = false;
+  draining = false;
+  idleSince = 0;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly ready: Promise<void>;
+  readonly gone: Promise<void>;
+  private settleReady!: { resolve: () => void; reject: (error: Error) => void };
+  private markGone!: () => void;
+  private readonly where: string;
+
+  constructor(
+    target: SocketTarget,
+    protected readonly events: PoolEvents<Self>,
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => (this.settleReady = { resolve, reject }));
+    // Nobody need wait on `ready` (requests queue until it); a failed connect reaches them instead.
+    this.ready.catch(() => {});
+    this.gone = new Promise<void>((resolve) => (this.markGone = resolve));
+    this.where = `${target.host}:${target.port}`;
+    const socket = target.path === undefined ? connectTcp({ host: target.host, port: target.port }) : connectTcp({ path: target.path });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 60_000);
+    const timer = setTimeout(() => this.closeWith(new ConnectionError(`connecting to ${this.where} timed out after ${target.connectTimeoutMs / 1000}s`, 'CONNECT_TIMEOUT')), target.connectTimeoutMs);
+    void this.ready.then(
+      () => clearTimeout(timer),
+      () => clearTimeout(timer),
+    );
+    socket.on('error', this.noteError);
+    // Closing a TLS session closes the socket under it, so this one event sees every end.
+    socket.on('close', () => this.onClose());
+  }
+
+  /** Closed, or being ended by the pool: either way it takes no more requests. */
+  get closed(): boolean {
+    return this.state === 'closed' || this.ending;
+  }
+
+  abstract get pending(): number;
+  abstract query(sql: string, params: readonly unknown[]): Promise<R>;
+  /** The bytes built since the last write. */
+  protected abstract takeWrites(): Buffer;
+  /** The message that ends the session (Terminate, COM_QUIT). */
+  protected abstract farewell(): Buffer;
+  /** Rejects every request not yet answered: the connection closed with `reason`. */
+  protected abstract rejectAll(reason: Error): void;
+  protected abstract onData(chunk: Buffer): void;
+
+  /** The error for requests on a connection that is closed or closing. */
+  protected closedError(): Error {
+    return this.closeReason ?? new ConnectionError('the connection is closed', 'CONNECTION_CLOSED');
+  }
+
+  private readonly noteError = (error: NodeJS.ErrnoException): void => {
+    this.closeReason ??= new ConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
+  };
+
+  private readonly feed = (chunk: Buffer): void => this.onData(chunk);
+
+  /** Starts reading answers from `stream`: the socket, or the TLS stream now running over it. */
+  protected listen(stream: Socket): void {
+    if (stream !== this.socket) {
+      this.socket.removeListener('data', this.feed);
+      stream.on('error', this.noteError);
+      stream.on('close', () => this.onClose());
+      this.socket = stream;
+    }
+    stream.on('data', this.feed);
+  }
+
+  /** Stops reading from the socket (TLS is about to take it over). */
+  protected pauseReading(): void {
+    this.socket.removeListener('data', this.feed);
+  }
+
+  /** Closes the connection with `reason` (the first one given wins). */
+  protected closeWith(reason: Error): void {
+    this.closeReason ??= reason;
+    this.socket.destroy();
+  }
+
+  protected markReady(): void {
+    this.state = 'ready';
+    this.settleReady.resolve();
+  }
+
+  /** Requests made in the same tick go out in one write. */
+  protected scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      if (!this.closed) this.socket.write(this.takeWrites());
+    });
+  }
+
+  /** Takes no more requests from now on (the server is about to close the session). */
+  protected stopTakingRequests(): void {
+    this.ending = true;
+  }
+
+  private onClose(): void {
+    if (this.state === 'closed') return;
+    const wasConnecting = this.state === 'connecting';
+    this.state = 'closed';
+    const reason = this.closeReason ?? new ConnectionError(`the connection to ${this.where} was closed`, 'CONNECTION_CLOSED');
+    this.closeReason = reason;
+    if (wasConnecting) this.settleReady.reject(reason);
+    this.rejectAll(reason);
+    this.events.closed(this as unknown as Self, reason);
+    this.markGone();
+  }
+
+  /** Ends the session politely (requests already sent are still answered). */
+  end(): void {
+    if (this.closed) return;
+    this.ending = true;
+    if (this.state === 'ready') {
+      this.socket.write(this.takeWrites());
+      this.socket.end(this.farewell());
+    } else {
+      this.socket.destroy();
+    }
+  }
+
+  destroy(): void {
+    this.ending = true;
+    this.socket.destroy();
+  }
+}
