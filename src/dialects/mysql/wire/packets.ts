@@ -4,23 +4,14 @@
  * commands (sequence 0, split when large); the reader hands whole payloads to a handler.
  */
 
+import { ByteWriter, FrameReader } from '../../../execution/wire-buffers.js';
+
 const MAX_PACKET = 0xffffff;
-const INITIAL_SIZE = 8192;
-const SHRINK_ABOVE = 1024 * 1024;
 
 /** Builds the payload of one command at a time and frames it into packets. */
-export class PacketWriter {
-  private buffer = Buffer.allocUnsafe(INITIAL_SIZE);
-  private length = 0;
+export class PacketWriter extends ByteWriter {
   /** Where the current payload starts (its 4-byte header sits just before). */
   private start = 0;
-
-  private ensure(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
-  }
 
   /** Starts a payload; `sequence` is 0 for a new command, the next number in an exchange. */
   begin(sequence = 0): this {
@@ -102,13 +93,6 @@ export class PacketWriter {
     return this.int8(0xfe).int64(BigInt(value));
   }
 
-  bytes(data: Uint8Array): this {
-    this.ensure(data.length);
-    this.buffer.set(data, this.length);
-    this.length += data.length;
-    return this;
-  }
-
   /** UTF-8 text with its length first. */
   lenencString(text: string): this {
     const size = Buffer.byteLength(text);
@@ -137,77 +121,36 @@ export class PacketWriter {
     this.length += count;
     return this;
   }
-
-  /** Where the next command will start: `reset(mark)` drops everything written after it. */
-  mark(): number {
-    return this.length;
-  }
-
-  reset(mark: number): void {
-    this.length = mark;
-  }
-
-  /** The packets built since the last call, as a buffer of their own. */
-  take(): Buffer {
-    const out = Buffer.allocUnsafe(this.length);
-    this.buffer.copy(out, 0, 0, this.length);
-    this.length = 0;
-    if (this.buffer.length > SHRINK_ABOVE) this.buffer = Buffer.allocUnsafe(INITIAL_SIZE);
-    return out;
-  }
 }
 
 export type PayloadHandler = (payload: Buffer, start: number, end: number, sequence: number) => void;
 
-/**
- * Cuts incoming chunks into payloads. A packet split across chunks waits in `parts` until it is
- * whole, then is joined once; a payload continued over several packets is joined before delivery.
- */
+/** Cuts incoming chunks into payloads; a payload continued over several packets is joined before delivery. */
 export class PacketReader {
-  private parts: Buffer[] = [];
-  private partsLength = 0;
-  private needed = 0;
+  private readonly frames: FrameReader;
   /** Payload pieces of a large payload still being continued. */
   private continued: Buffer[] = [];
 
-  constructor(private readonly handle: PayloadHandler) {}
+  constructor(private readonly handle: PayloadHandler) {
+    this.frames = new FrameReader(4, (buffer, at) => 4 + buffer.readUIntLE(at, 3), (buffer, start, end) => this.onPacket(buffer, start, end));
+  }
 
   push(chunk: Buffer): void {
-    let buffer = chunk;
-    if (this.parts.length > 0) {
-      this.parts.push(chunk);
-      this.partsLength += chunk.length;
-      if (this.needed === 0 && this.partsLength >= 4) this.needed = 4 + Buffer.concat(this.parts, 4).readUIntLE(0, 3);
-      if (this.needed === 0 || this.partsLength < this.needed) return;
-      buffer = Buffer.concat(this.parts, this.partsLength);
-      this.parts = [];
-      this.partsLength = 0;
-      this.needed = 0;
+    this.frames.push(chunk);
+  }
+
+  private onPacket(buffer: Buffer, start: number, end: number): void {
+    const sequence = buffer[start + 3]!;
+    const size = end - start - 4;
+    if (size < MAX_PACKET && this.continued.length === 0) {
+      this.handle(buffer, start + 4, end, sequence);
+      return;
     }
-    let at = 0;
-    const total = buffer.length;
-    while (total - at >= 4) {
-      const size = buffer.readUIntLE(at, 3);
-      const end = at + 4 + size;
-      if (end > total) break;
-      const sequence = buffer[at + 3]!;
-      if (size === MAX_PACKET || this.continued.length > 0) {
-        this.continued.push(buffer.subarray(at + 4, end));
-        if (size < MAX_PACKET) {
-          const whole = Buffer.concat(this.continued);
-          this.continued = [];
-          this.handle(whole, 0, whole.length, sequence);
-        }
-      } else {
-        this.handle(buffer, at + 4, end, sequence);
-      }
-      at = end;
-    }
-    if (at < total) {
-      const rest = buffer.subarray(at);
-      this.parts = [rest];
-      this.partsLength = rest.length;
-      this.needed = rest.length >= 4 ? 4 + rest.readUIntLE(0, 3) : 0;
+    this.continued.push(buffer.subarray(start + 4, end));
+    if (size < MAX_PACKET) {
+      const whole = Buffer.concat(this.continued);
+      this.continued = [];
+      this.handle(whole, 0, whole.length, sequence);
     }
   }
 }

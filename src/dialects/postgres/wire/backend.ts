@@ -2,6 +2,7 @@
  * Backend (server → client) messages: framing of the byte stream into messages, and the fields
  * of ErrorResponse / NoticeResponse.
  */
+import { FrameReader } from '../../../execution/wire-buffers.js';
 
 /** An ErrorResponse: the server's fields, named as libpq and postgres.js name them. */
 export class PostgresServerError extends Error {
@@ -53,44 +54,11 @@ export function readCString(buffer: Buffer, at: number): [string, number] {
 
 export type MessageHandler = (type: number, buffer: Buffer, start: number, end: number) => void;
 
-/**
- * Cuts the incoming chunks into whole messages. A message split across chunks waits in `parts`
- * until all its bytes are there, then is joined once (a 10 MB row arriving in 64 KB chunks is
- * copied once, not once per chunk).
- */
-export class MessageReader {
-  private parts: Buffer[] = [];
-  private partsLength = 0;
-  /** Bytes the split message needs in all, once its header has arrived. */
-  private needed = 0;
-
-  constructor(private readonly handle: MessageHandler) {}
-
-  push(chunk: Buffer): void {
-    let buffer = chunk;
-    if (this.parts.length > 0) {
-      this.parts.push(chunk);
-      this.partsLength += chunk.length;
-      if (this.needed === 0 && this.partsLength >= 5) this.needed = 1 + Buffer.concat(this.parts, 5).readInt32BE(1);
-      if (this.needed === 0 || this.partsLength < this.needed) return;
-      buffer = Buffer.concat(this.parts, this.partsLength);
-      this.parts = [];
-      this.partsLength = 0;
-      this.needed = 0;
-    }
-    let at = 0;
-    const total = buffer.length;
-    while (total - at >= 5) {
-      const end = at + 1 + buffer.readInt32BE(at + 1);
-      if (end > total) break;
-      this.handle(buffer[at]!, buffer, at + 5, end);
-      at = end;
-    }
-    if (at < total) {
-      const rest = buffer.subarray(at);
-      this.parts = [rest];
-      this.partsLength = rest.length;
-      this.needed = rest.length >= 5 ? 1 + rest.readInt32BE(1) : 0;
-    }
-  }
+/** Cuts the stream into messages: a type byte, then a 32-bit length that counts itself and the body. */
+export function messageReader(handle: MessageHandler): FrameReader {
+  return new FrameReader(
+    5,
+    (buffer, at) => 1 + buffer.readInt32BE(at + 1),
+    (buffer, start, end) => handle(buffer[start]!, buffer, start + 5, end),
+  );
 }

@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { ConnectionError, SocketConnection } from '../../../execution/socket-connection.js';
-import { MessageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
+import { messageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
 import { negotiateTls, type TlsSettings } from './tls.js';
 
 export { ConnectionError };
@@ -90,7 +90,7 @@ function tagCount(buffer: Buffer, start: number, end: number): number {
 export class WireConnection extends SocketConnection<QueryResult, WireConnection> {
   private readonly writer = new MessageWriter();
   private readonly authentication: PgAuthentication;
-  private readonly reader = new MessageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
+  private readonly reader = messageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
   /** Sent and waiting for their ReadyForQuery, oldest first. */
   private readonly queue: Request[] = [];
   /** Made before the connection was ready. */

@@ -3,20 +3,10 @@
  * connection builds the messages of a request into a growing buffer; `take()` hands out a copy,
  * so the socket may keep it while the next request is built.
  */
-const INITIAL_SIZE = 8192;
-const SHRINK_ABOVE = 1024 * 1024;
+import { ByteWriter } from '../../../execution/wire-buffers.js';
 
-export class MessageWriter {
-  private buffer = Buffer.allocUnsafe(INITIAL_SIZE);
-  private length = 0;
+export class MessageWriter extends ByteWriter {
   private start = 0;
-
-  private ensure(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
-  }
 
   /** Starts a message: its type byte and room for its length. */
   private begin(type: number): this {
@@ -61,12 +51,6 @@ export class MessageWriter {
     return this;
   }
 
-  private bytes(data: Uint8Array): this {
-    this.ensure(data.length);
-    this.buffer.set(data, this.length);
-    this.length += data.length;
-    return this;
-  }
 
   /** A length-prefixed parameter value (−1 for NULL), as Bind carries them. */
   private value(value: string | Uint8Array | null): this {
@@ -165,24 +149,5 @@ export class MessageWriter {
   terminate(): this {
     this.begin(0x58).end();
     return this;
-  }
-
-  /** Where the next message will start: `reset(mark)` drops everything written after it. */
-  mark(): number {
-    return this.length;
-  }
-
-  reset(mark: number): void {
-    this.length = mark;
-  }
-
-  /** The messages built since the last call, as a buffer of their own. */
-  take(): Buffer {
-    const out = Buffer.allocUnsafe(this.length);
-    this.buffer.copy(out, 0, 0, this.length);
-    this.length = 0;
-    // One huge parameter must not pin a buffer its size for the connection's lifetime.
-    if (this.buffer.length > SHRINK_ABOVE) this.buffer = Buffer.allocUnsafe(INITIAL_SIZE);
-    return out;
   }
 }
