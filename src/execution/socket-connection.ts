@@ -19,6 +19,8 @@ export class ConnectionError extends Error {
   }
 }
 
+const MAX_PARAMETERS = 65535;
+
 export interface SocketTarget {
   readonly host: string;
   readonly port: number;
@@ -86,9 +88,16 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
   protected abstract rejectAll(reason: Error): void;
   protected abstract onData(chunk: Buffer): void;
 
-  /** The error for requests on a connection that is closed or closing. */
-  protected closedError(): Error {
-    return this.closeReason ?? new ConnectionError('the connection is closed', 'CONNECTION_CLOSED');
+  /**
+   * Why a request cannot be sent, or undefined: the connection is closed or closing, or it has
+   * more parameters than the protocol counts (both count them in 16 bits).
+   */
+  protected refusal(params: readonly unknown[], backend: string): Error | undefined {
+    if (this.closed) return this.closeReason ?? new ConnectionError('the connection is closed', 'CONNECTION_CLOSED');
+    if (params.length > MAX_PARAMETERS) {
+      return new RangeError(`${backend} takes at most ${MAX_PARAMETERS} parameters in one statement, this one has ${params.length}; split it (bulkCreate batches do).`);
+    }
+    return undefined;
   }
 
   private readonly noteError = (error: NodeJS.ErrnoException): void => {

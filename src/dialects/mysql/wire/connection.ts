@@ -80,7 +80,6 @@ const COM_STMT_CLOSE = 0x19;
 const SERVER_STATUS_IN_TRANS = 0x1;
 const SERVER_MORE_RESULTS_EXISTS = 0x8;
 const MAX_STATEMENTS = 256;
-const MAX_PARAMETERS = 65535;
 
 /**
  * Errors after which the server closes the session: a packet over max_allowed_packet, the
@@ -160,12 +159,9 @@ export class MysqlConnection extends SocketConnection<MysqlResult, MysqlConnecti
 
   override query(sql: string, params: readonly unknown[]): Promise<MysqlResult> {
     return new Promise<MysqlResult>((resolve, reject) => {
-      if (this.closed) {
-        reject(this.closedError());
-        return;
-      }
-      if (params.length > MAX_PARAMETERS) {
-        reject(new RangeError(`MySQL takes at most ${MAX_PARAMETERS} parameters in one statement, this one has ${params.length}; split it (bulkCreate batches do).`));
+      const refusal = this.refusal(params, 'MySQL');
+      if (refusal !== undefined) {
+        reject(refusal);
         return;
       }
       const request: Request = { sql, params, resolve, reject };

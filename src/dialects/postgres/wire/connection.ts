@@ -63,8 +63,6 @@ interface Request {
 
 /** Statements kept per connection; the oldest is closed on the server beyond this. */
 const MAX_STATEMENTS = 1000;
-/** The protocol counts a statement's parameters in 16 bits. */
-const MAX_PARAMETERS = 65535;
 
 /**
  * Errors of a named statement gone stale (a table it reads was altered so its result type changed,
@@ -137,12 +135,9 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
 
   override query(sql: string, params: readonly unknown[]): Promise<QueryResult> {
     return new Promise<QueryResult>((resolve, reject) => {
-      if (this.closed) {
-        reject(this.closedError());
-        return;
-      }
-      if (params.length > MAX_PARAMETERS) {
-        reject(new RangeError(`PostgreSQL takes at most ${MAX_PARAMETERS} parameters in one statement, this one has ${params.length}; split it (bulkCreate batches do).`));
+      const refusal = this.refusal(params, 'PostgreSQL');
+      if (refusal !== undefined) {
+        reject(refusal);
         return;
       }
       let values: WireValue[];
