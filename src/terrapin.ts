@@ -363,9 +363,14 @@ export class Terrapin implements Runtime {
    * Runs `fn` in a transaction: commit when it returns, roll back (and rethrow) when it throws.
    * Every query inside uses the transaction without being told; nested calls use savepoints.
    */
-  // async so that a bad setup (not initialised, no such connection) rejects instead of throwing synchronously.
-  async inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return runInTransaction(this.transactions, this.connection(this.connectionNameFor(options.connection)), fn, options);
+  inTransaction<T>(fn: (client: TransactionClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    // A bad setup (not initialised, no such connection) rejects instead of throwing synchronously;
+    // not an async function, whose own promise would wrap runInTransaction's for nothing.
+    try {
+      return runInTransaction(this.transactions, this.connection(this.connectionNameFor(options.connection)), fn, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   private connectionNameFor(name: string | undefined): string {

@@ -40,13 +40,16 @@ export class SlotGate {
     });
   }
 
+  /** Takes a slot now if one is free (no promise, no timer: the common, uncontended case). */
+  tryTake(): boolean {
+    if (this.used >= this.size) return false;
+    this.used++;
+    return true;
+  }
+
   /** Resolves when a slot is ours. */
   take(): Promise<void> {
-    if (this.used < this.size) {
-      this.used++;
-      return Promise.resolve();
-    }
-    return this.wait(this.takers);
+    return this.tryTake() ? Promise.resolve() : this.wait(this.takers);
   }
 
   /** Resolves when a slot is free (taking none). */

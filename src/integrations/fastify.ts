@@ -91,14 +91,26 @@ function toArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** onSend of a transactional route: ends the transaction by the status, before the bytes leave. */
-async function finishTransaction(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+/**
+ * onSend of a transactional route: ends the transaction by the status, before the bytes leave.
+ * Callback style: an async hook would add a promise of its own to every request.
+ */
+function finishTransaction(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: Error | null, payload?: unknown) => void,
+): void {
   const transaction = (request as TransactionalRequest)[TRANSACTION];
-  if (transaction === undefined) return payload;
-  const commitError = await transaction.finish(reply.statusCode);
-  // Fastify sends this through the error handler instead of the success reply.
-  if (commitError !== undefined) throw commitError;
-  return payload;
+  if (transaction === undefined) {
+    done(null, payload);
+    return;
+  }
+  transaction.finish(reply.statusCode).then((commitError) => {
+    // Fastify sends this through the error handler instead of the success reply.
+    if (commitError !== undefined) done(commitError as Error);
+    else done(null, payload);
+  });
 }
 
 /**

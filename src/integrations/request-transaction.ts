@@ -17,13 +17,16 @@ export function commits(status: number): boolean {
 /** Thrown inside the transaction callback to roll it back; never leaves this module. */
 const ROLLBACK = Symbol('terrapin.rollback');
 
+/** The settled state of a transaction that never started or was already reported. */
+const NOTHING_TO_REPORT: Promise<unknown> = Promise.resolve(undefined);
+
 export class RequestTransaction {
-  private decide!: (commit: boolean) => void;
-  private readonly decision = new Promise<boolean>((resolve) => {
-    this.decide = resolve;
-  });
+  /** Ends the transaction callback: true commits, false rolls back. Set once the callback runs. */
+  private decide: ((commit: boolean) => void) | undefined;
+  /** A decision made before the callback ran (the client left while BEGIN was waiting). */
+  private early: boolean | undefined;
   /** Resolves (never rejects) once the transaction has ended: undefined, or the error COMMIT raised. */
-  private outcome: Promise<unknown> = Promise.resolve(undefined);
+  private outcome: Promise<unknown> = NOTHING_TO_REPORT;
   /** Whether the handler ran inside the transaction (false when BEGIN itself failed). */
   private started = false;
   private reported = false;
@@ -37,49 +40,57 @@ export class RequestTransaction {
    * Opens the transaction and calls `handler` inside its async context, so the handler and
    * everything it awaits use the transaction. Returns the handler's own result (or failure):
    * the framework sends the response from it, and `finish` then ends the transaction.
+   * Every request pays for the promises made here (with AsyncLocalStorage's hooks on each), so
+   * there are as few as the two outcomes need: the handler's, and the transaction's.
    */
   run<T>(handler: () => T): Promise<Awaited<T>> {
     return new Promise<Awaited<T>>((resolve, reject) => {
       this.outcome = this.terrapin
-        .inTransaction(async () => {
+        .inTransaction(() => {
           this.started = true;
           try {
-            Promise.resolve(handler()).then(resolve as (value: unknown) => void, reject);
+            resolve(handler() as Awaited<T>); // a promise is adopted: its settlement becomes ours
           } catch (error) {
             reject(error);
           }
-          if (!(await this.decision)) throw ROLLBACK;
+          return new Promise<void>((commit, rollback) => {
+            this.decide = (commits) => (commits ? commit() : rollback(ROLLBACK));
+            if (this.early !== undefined) this.decide(this.early);
+          });
         }, this.options)
-        .then(
-          () => undefined,
-          (error: unknown) => {
-            if (error === ROLLBACK) return undefined;
-            // BEGIN failed (database down, Terrapin closed): the handler never ran, so the
-            // framework reports this error as the handler's.
-            if (!this.started) {
-              reject(error);
-              return undefined;
-            }
-            return error;
-          },
-        );
+        .then(undefined, (error: unknown) => {
+          if (error === ROLLBACK) return undefined;
+          // BEGIN failed (database down, Terrapin closed): the handler never ran, so the
+          // framework reports this error as the handler's.
+          if (!this.started) {
+            reject(error);
+            return undefined;
+          }
+          return error;
+        });
     });
   }
 
   /**
    * Commits when `status` is a success, otherwise rolls back, and waits until that is done.
-   * Returns the error COMMIT raised (send that instead of the success), or undefined.
-   * Later calls (the error response that replaces a failed commit) return undefined at once.
+   * Resolves to the error COMMIT raised (send that instead of the success), or undefined.
+   * Later calls (the error response that replaces a failed commit) resolve to undefined at once.
    */
-  async finish(status: number): Promise<unknown> {
-    this.decide(commits(status));
-    if (this.reported || !this.started) return undefined;
+  finish(status: number): Promise<unknown> {
+    this.settle(commits(status));
+    if (this.reported || !this.started) return NOTHING_TO_REPORT;
     this.reported = true;
-    return await this.outcome;
+    return this.outcome;
   }
 
   /** Rolls back without waiting: the client went away before a response was sent. */
   abandon(): void {
-    this.decide(false);
+    this.settle(false);
+  }
+
+  /** The first decision wins, as with a promise's resolve. */
+  private settle(commit: boolean): void {
+    if (this.decide !== undefined) this.decide(commit);
+    else this.early ??= commit;
   }
 }

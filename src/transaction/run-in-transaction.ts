@@ -13,11 +13,16 @@ function control(action: TransactionNode['action'], savepoint?: string, isolatio
 }
 
 /**
- * Awaits the callback's result inside the transaction's context. A callback may return a lazy
- * QuerySet or LazyResult without awaiting it; resolving that outside the context would run the
- * query on the pool instead of in the transaction (and wait for the very connection it holds).
+ * The callback's result as a promise created inside the transaction's context. A callback may
+ * return a lazy QuerySet or LazyResult without awaiting it; resolving that outside the context
+ * would run the query on the pool instead of in the transaction (and wait for the very connection
+ * it holds). A native promise needs no wrapping: whatever it adopts, it adopted inside already.
  */
-async function settle<T>(result: Promise<T> | T): Promise<Awaited<T>> {
+function settleInContext<T>(result: Promise<T> | T): Promise<Awaited<T>> {
+  return result instanceof Promise ? (result as Promise<Awaited<T>>) : settle(result);
+}
+
+async function settle<T>(result: T): Promise<Awaited<T>> {
   return await result;
 }
 
@@ -52,10 +57,15 @@ function beginStatements(dialect: Dialect, isolation: IsolationLevel | undefined
   });
 }
 
-async function exec(client: TransactionClient, node: TransactionNode): Promise<void> {
-  const { sql } =
-    node.savepoint === undefined ? cachedControl(client.dialect, node.action, () => [client.dialect.compiler.compile(node)])[0]! : client.dialect.compiler.compile(node);
-  await client.write(sql, []);
+/** Sends a control statement; a failure (even one raised before sending) comes back as a rejection. */
+function exec(client: TransactionClient, node: TransactionNode): Promise<unknown> {
+  try {
+    const { sql } =
+      node.savepoint === undefined ? cachedControl(client.dialect, node.action, () => [client.dialect.compiler.compile(node)])[0]! : client.dialect.compiler.compile(node);
+    return client.write(sql, []);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**
@@ -84,13 +94,15 @@ export async function runInTransaction<T>(
     return runInSavepoint(storage, store!, outer, fn);
   }
 
-  const connection = await handle.acquire();
+  const acquired = handle.acquire();
+  // Awaiting only a real wait: `await` on a ready value would still cost a promise and a tick.
+  const connection = acquired instanceof Promise ? await acquired : acquired;
   const session = new TransactionSession(beginStatements(handle.dialect, isolation));
   const client = new TransactionClient(handle.connectionName, handle.dialect, connection, 0, handle.log, session);
   const next = new Map(store ?? []);
   next.set(handle.connectionName, client);
   try {
-    const result = await storage.run(next, () => settle(fn(client)));
+    const result = await storage.run(next, () => settleInContext(fn(client)));
     // A transaction that ran no statement never sent BEGIN, so there is nothing to end.
     if (session.started) await exec(client, control('commit'));
     return result;
@@ -145,7 +157,7 @@ async function runSavepoint<T>(
   next.set(outer.connectionName, client);
   await exec(outer, control('savepoint', name));
   try {
-    const result = await storage.run(next, () => settle(fn(client)));
+    const result = await storage.run(next, () => settleInContext(fn(client)));
     await exec(outer, control('releaseSavepoint', name));
     return result;
   } catch (error) {

@@ -76,16 +76,28 @@ export class TransactionClient implements Target {
   }
 
   /** Issues BEGIN (and friends) without waiting, then the statement; BEGIN's error wins if both fail. */
-  private async afterPrelude<T>(prelude: readonly Statement[], run: () => Promise<T>): Promise<T> {
-    const sent = prelude.map((q) => this.logged(q.sql, q.params, () => this.connection.write(q.sql, q.params)));
-    const main = run();
+  private afterPrelude<T>(prelude: readonly Statement[], run: () => Promise<T>): Promise<T> {
+    let begun: Promise<unknown> | undefined;
+    let main: Promise<T>;
     try {
-      await Promise.all(sent);
+      // One BEGIN is the rule (a separate SET TRANSACTION the exception): no Promise.all for it.
+      begun = prelude.length === 1 ? this.sendPrelude(prelude[0]!) : Promise.all(prelude.map((q) => this.sendPrelude(q)));
+      main = run();
     } catch (error) {
-      main.catch(() => {});
-      throw error;
+      begun?.catch(() => {});
+      return Promise.reject(error);
     }
-    return main;
+    return begun.then(
+      () => main,
+      (error: unknown) => {
+        main.catch(() => {});
+        throw error;
+      },
+    );
+  }
+
+  private sendPrelude(statement: Statement): Promise<unknown> {
+    return this.logged(statement.sql, statement.params, () => this.connection.write(statement.sql, statement.params));
   }
 
   private logged<T>(sql: string, params: readonly unknown[], run: () => Promise<T>): Promise<T> {

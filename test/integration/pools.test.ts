@@ -8,6 +8,7 @@ import { before, beforeEach, it } from 'node:test';
 import postgres from 'postgres';
 import mysql from 'mysql2/promise';
 import { Model, OperationalError, Terrapin, fields, inTransaction } from '../../src/index.js';
+import { RequestTransaction } from '../../src/integrations/request-transaction.js';
 import { forEachBackend, type BackendContext } from '../support/backends.js';
 
 class Item extends Model {
@@ -139,6 +140,27 @@ forEachBackend('pools', [{ Item }], (ctx) => {
     assert.ok(count === 0 || count === 1);
     for (const holder of holders) holder.release();
     await Promise.all(holders.map((h) => h.done));
+  });
+
+  it('a request transaction decided while it waits for its connection: abandoned rolls back, a success commits', async () => {
+    for (const [decide, expected] of [
+      [(rt: RequestTransaction) => rt.abandon(), []],
+      [(rt: RequestTransaction) => void rt.finish(201), ['kept']],
+    ] as const) {
+      const holders = await Promise.all(Array.from({ length: max() }, () => holdConnection()));
+      const name = expected.length === 0 ? 'abandoned' : 'kept';
+      const transaction = new RequestTransaction(Terrapin.default);
+      const handled = transaction.run(async () => (await Item.create({ name })).name);
+      // The client left (or the response was decided) before BEGIN: the handler has not run yet.
+      decide(transaction);
+      await sleep(50);
+      assert.equal(await Promise.race([handled, sleep(0).then(() => 'waiting')]), 'waiting');
+      for (const holder of holders) holder.release();
+      await Promise.all(holders.map((h) => h.done));
+      assert.equal(await handled, name, 'the handler still runs once the connection is free');
+      assert.equal(await transaction.finish(201), undefined);
+      assert.deepEqual(await Item.all().valuesList('name', { flat: true }), expected);
+    }
   });
 
   it('20 transactions on a pool of maxsize connections all complete in turn', async () => {

@@ -35,6 +35,15 @@ function simpleLower(text: string): string {
   return out;
 }
 
+/** The value of a synchronous call as a settled promise: cheaper than an async function's. */
+function settled<T>(run: () => T): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /**
  * One better-sqlite3 connection per named connection (SQLite has one writer anyway).
  * A transaction takes the connection exclusively: other callers wait until it is released,
@@ -112,12 +121,24 @@ export class SqlitePool implements DriverPool {
     }
   }
 
-  async rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
+  rows(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
+    if (this.holder !== undefined) return this.rowsAfterHolder(sql, params, options);
+    // Not an async function: with no transaction holding the connection (most calls) the
+    // statement runs now, and one settled promise is all the caller needs.
+    return settled(() => this.runRows(sql, params, options));
+  }
+
+  write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
+    if (this.holder !== undefined) return this.writeAfterHolder(sql, params);
+    return settled(() => this.runWrite(sql, params));
+  }
+
+  private async rowsAfterHolder(sql: string, params: readonly unknown[], options?: RowsOptions): Promise<unknown[][]> {
     while (this.holder !== undefined) await this.nextTurn();
     return this.runRows(sql, params, options);
   }
 
-  async write(sql: string, params: readonly unknown[]): Promise<WriteResult> {
+  private async writeAfterHolder(sql: string, params: readonly unknown[]): Promise<WriteResult> {
     while (this.holder !== undefined) await this.nextTurn();
     return this.runWrite(sql, params);
   }
@@ -132,11 +153,19 @@ export class SqlitePool implements DriverPool {
   }
 
   async acquire(): Promise<DedicatedConnection> {
-    while (this.holder !== undefined) await this.nextTurn();
+    for (;;) {
+      const connection = this.tryAcquire();
+      if (connection !== undefined) return connection;
+      await this.nextTurn();
+    }
+  }
+
+  tryAcquire(): DedicatedConnection | undefined {
+    if (this.holder !== undefined) return undefined;
     const pool = this;
     const connection: DedicatedConnection = {
-      rows: async (sql, params, options) => pool.runRows(sql, params, options),
-      write: async (sql, params) => pool.runWrite(sql, params),
+      rows: (sql, params, options) => settled(() => pool.runRows(sql, params, options)),
+      write: (sql, params) => settled(() => pool.runWrite(sql, params)),
       release() {
         if (pool.holder !== connection) return;
         pool.holder = undefined;
