@@ -1,5 +1,6 @@
 import { DoesNotExist, FieldError, MultipleObjectsReturned, NotSupportedError, ParamsError } from '../errors.js';
 import type { Target, UsingDb } from '../execution/target.js';
+import type { RowsOptions } from '../execution/driver.js';
 import type { Field } from '../fields/base.js';
 import { resolveArgs } from '../lookups/resolve.js';
 import { fullHydrator, listMapper, partialHydrator, valuesMapper, type RowMapper } from '../model/hydrate.js';
@@ -58,6 +59,8 @@ function checkCount(value: unknown, what: string, meta: ModelMeta): number {
  * QuerySet and nothing runs until it is awaited (or iterated with `for await`).
  * `R` is what awaiting it gives: `M[]`, a single `M`, `M | null`, or rows from `values()`.
  */
+const BIGINT_ROWS: RowsOptions = { bigint: true };
+
 export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIterable<ElementOf<R>> {
   /** @internal */
   readonly state: QueryState;
@@ -444,16 +447,32 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Runs the query and shapes the result. */
-  async execute(): Promise<R> {
-    const target = this.target();
-    const { sql, params } = this.compile(target);
-    const rows = await target.rows(sql, params, this.readsBigInt() ? { bigint: true } : undefined);
+  execute(): Promise<R> {
+    // Not an async function: the driver's promise and one `then` are all a plain read needs
+    // (an async function and its await would add two more promises to every query).
+    let target: Target;
+    let compiled: { sql: string; params: readonly unknown[] };
+    try {
+      target = this.target();
+      compiled = this.compile(target);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return target.rows(compiled.sql, compiled.params, this.readsBigInt() ? BIGINT_ROWS : undefined).then((rows) => this.fromRows(rows, target));
+  }
+
+  private describeFilters(): string {
+    return this.state.where.length === 0 ? 'the query (no filters)' : describeConditions(this.state.where);
+  }
+
+  /** Instances (or values) from the rows; the result itself, or a promise when prefetching. */
+  private fromRows(rows: unknown[][], target: Target): R | Promise<R> {
     const map = this.mapper(target);
     const single = this.state.single;
     if (single === undefined) {
       const result = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) result[i] = map(rows[i]!);
-      if (this.state.prefetch.length > 0) await runPrefetch(result, this.state.prefetch, this.state.usingDb);
+      if (this.state.prefetch.length > 0) return runPrefetch(result, this.state.prefetch, this.state.usingDb).then(() => result as R);
       return result as R;
     }
     if (rows.length > 1 && single !== 'first') {
@@ -469,12 +488,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
       return null as R;
     }
     const one = map(rows[0]!);
-    if (this.state.prefetch.length > 0) await runPrefetch([one as Record<string, unknown>], this.state.prefetch, this.state.usingDb);
+    if (this.state.prefetch.length > 0) return runPrefetch([one as Record<string, unknown>], this.state.prefetch, this.state.usingDb).then(() => one as R);
     return one as R;
-  }
-
-  private describeFilters(): string {
-    return this.state.where.length === 0 ? 'the query (no filters)' : describeConditions(this.state.where);
   }
 
   then<A = R, B = never>(
