@@ -1,4 +1,5 @@
 import { ConfigurationError, ParamsError } from '../errors.js';
+import { isoString } from './iso-time.js';
 
 /**
  * Tortoise's `use_tz` and `timezone`, for JS, where a `Date` is always an instant:
@@ -121,7 +122,7 @@ export function fromWallClock(text: string, zone: string): Date | undefined {
  */
 export function localtime(date: Date, zone = 'UTC'): string {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new ParamsError(`localtime takes a valid Date, got ${String(date)}.`);
-  if (zone === 'UTC') return date.toISOString();
+  if (zone === 'UTC') return isoString(date);
   // ISO-8601 offsets have whole minutes; local mean times before ~1900 had seconds too. The
   // wall clock is written with the rounded offset, so the string still names the exact instant.
   const minutes = Math.round(zoneOffset(date.getTime(), checkTimezone(zone)) / 60_000);

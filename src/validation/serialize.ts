@@ -8,6 +8,7 @@ import { NoValuesFetched, ParamsError } from '../errors.js';
 import { RELATED, type RelatedCache } from '../model/instance-state.js';
 import type { ObjectDesc, PropertyDesc, Shape } from './describe.js';
 import { localtime } from '../config/timezone.js';
+import { isoString } from '../config/iso-time.js';
 
 type Instance = Record<string, unknown> & RelatedCache;
 type Convert = (value: unknown) => unknown;
@@ -18,7 +19,7 @@ export type Pending = { target: Record<string, unknown>; key: string; promise: P
 /** Any value → its JSON-ready form (for computed properties and JSON fields holding Dates or bigints). */
 export function jsonReady(value: unknown): unknown {
   if (value === null || value === undefined) return value ?? null;
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return isoString(value);
   if (typeof value === 'bigint') return value.toString();
   if (Buffer.isBuffer(value)) return value.toString('base64');
   if (Array.isArray(value)) return value.map(jsonReady);

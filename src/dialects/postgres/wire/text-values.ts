@@ -3,6 +3,7 @@
  * (always requested as text) to JavaScript by the column's type OID. Types without a decoder stay
  * strings: numeric (exact decimals), date, time, timestamp without zone, uuid, interval, text.
  */
+import { isoString } from '../../../config/iso-time.js';
 
 export type WireValue = string | Uint8Array | null;
 
@@ -39,7 +40,7 @@ export function encodeParameter(value: unknown): WireValue {
   }
   if (value === null) return null;
   if (value instanceof Uint8Array) return value;
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return isoString(value);
   if (Array.isArray(value)) return arrayLiteral(value);
   const json = typeof value === 'function' || typeof value === 'symbol' ? undefined : (JSON.stringify(value) as string | undefined);
   if (json === undefined) throw new TypeError(`PostgreSQL cannot take ${typeof value === 'symbol' ? 'a symbol' : `a ${typeof value}`} as a parameter; pass a string, number, bigint, boolean, Date, Buffer, array, plain object or null.`);
