@@ -5,6 +5,11 @@
  * on the same database in the same run. Each server runs in a child process of its own, so the
  * load generator (autocannon, in this process) does not share its event loop. Loopback only.
  * Not a test: it prints req/s and the ratio Terrapin / hand-written (the target is ≥ 0.8).
+ *
+ * `--calibrate` runs only the hand-written server, with 0, 2, 5 and 10 µs of busy work added to
+ * each request, and prints what that work costs in throughput on this machine: the yardstick for
+ * reading the ratios (on two cores shared with the load generator, a few µs weigh far more than
+ * their share of the ~20–45 µs a request takes).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -143,20 +148,33 @@ async function rawUsers(backend: BackendName, url: string): Promise<RawUsers> {
   };
 }
 
+/** `--calibrate`: microseconds of busy work each hand-written request does on top (see the header). */
+const BURN_NS = BigInt(Math.round(Number(process.env['TERRAPIN_BENCH_BURN_US'] ?? 0) * 1000));
+
+function burn(): void {
+  if (BURN_NS === 0n) return;
+  const end = process.hrtime.bigint() + BURN_NS;
+  while (process.hrtime.bigint() < end);
+}
+
 /** GET /users/:id and POST /users by hand: same validation, same response shape and statuses. */
 async function rawApp(backend: BackendName, url: string): Promise<FastifyInstance> {
   const users = await rawUsers(backend, url);
+
   const app = Fastify({ logger: false });
   app.get<{ Params: { id: number } }>('/users/:id', { schema: { params: idParams, response: { 200: userOut } } }, async (request, reply) => {
+    burn();
     const user = await users.get(request.params.id);
     return user === undefined ? reply.code(404).send({ detail: `No User matches id=${request.params.id}.` }) : user;
   });
-  app.post<{ Body: { name: string } }>('/users', { schema: { body: userIn, response: { 201: userOut } } }, async (request, reply) =>
-    reply.code(201).send(await users.create(request.body.name)),
-  );
-  app.post<{ Body: { name: string } }>('/users-tx', { schema: { body: userIn, response: { 201: userOut } } }, async (request, reply) =>
-    reply.code(201).send(await users.createInTransaction(request.body.name)),
-  );
+  app.post<{ Body: { name: string } }>('/users', { schema: { body: userIn, response: { 201: userOut } } }, async (request, reply) => {
+    burn();
+    return reply.code(201).send(await users.create(request.body.name));
+  });
+  app.post<{ Body: { name: string } }>('/users-tx', { schema: { body: userIn, response: { 201: userOut } } }, async (request, reply) => {
+    burn();
+    return reply.code(201).send(await users.createInTransaction(request.body.name));
+  });
   app.addHook('onClose', () => users.close());
   return app;
 }
@@ -196,8 +214,11 @@ async function seed(url: string): Promise<void> {
   await Terrapin.close();
 }
 
-async function start(side: Side, backend: BackendName, url: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', side, backend, url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function start(side: Side, backend: BackendName, url: string, burnUs = 0): Promise<{ child: ChildProcess; base: string }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', side, backend, url], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, TERRAPIN_BENCH_BURN_US: String(burnUs) },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`the ${side} server exited with code ${code} before listening`)));
@@ -236,6 +257,39 @@ const comparisons = [
   { route: 'POST /users (hand-written: BEGIN/INSERT/COMMIT)', terrapin: 'post', raw: 'post-tx' },
 ] as const;
 
+/** Starts one server, runs each load against it (after a 1 s warm-up), stops it. */
+async function runLoads(side: Side, backend: BackendName, url: string, runs: Load[], connections: number, duration: number, burnUs = 0): Promise<Map<string, CannonResult>> {
+  const results = new Map<string, CannonResult>();
+  const { child, base } = await start(side, backend, url, burnUs);
+  try {
+    for (const load of runs) {
+      await autocannon({ url: base, connections, duration: 1, requests: load.requests }); // warm-up: JIT, pools, statements
+      const result = await autocannon({ url: base, connections, duration, requests: load.requests });
+      if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+        throw new Error(`${side} ${load.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+      }
+      results.set(load.name, result);
+    }
+  } finally {
+    await stop(child);
+  }
+  return results;
+}
+
+/** `--calibrate`: the hand-written server's throughput with a few µs of busy work added per request. */
+async function calibrate(backend: BackendName, url: string, connections: number, duration: number): Promise<void> {
+  const runs = loads.filter((l) => l.side === 'raw' && l.name !== 'post');
+  const base = await runLoads('raw', backend, url, runs, connections, duration);
+  const rows = [];
+  for (const burnUs of [2, 5, 10]) {
+    const burned = await runLoads('raw', backend, url, runs, connections, duration, burnUs);
+    const ratio = (name: string) => Number((burned.get(name)!.requests.average / base.get(name)!.requests.average).toFixed(2));
+    rows.push({ 'added work per request': `${burnUs} µs`, 'GET /users/:id ratio': ratio('get'), 'POST /users-tx ratio': ratio('post-tx') });
+  }
+  console.table(rows);
+  console.log('ratio = hand-written with the added work / hand-written as is, in the same run.');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const option = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -246,22 +300,17 @@ async function main(): Promise<void> {
 
   const { terrapinUrl, rawUrl } = await database(backend);
   await seed(terrapinUrl);
+  if (args.includes('--calibrate')) {
+    console.log(`${backend}: ${LABELS[backend]} with busy work added per request; ${connections} connections, ${duration} s per run, loopback`);
+    await calibrate(backend, rawUrl, connections, duration);
+    return;
+  }
   console.log(`${backend}: Terrapin example app vs ${LABELS[backend]}; ${connections} connections, ${duration} s per run (after a 1 s warm-up), loopback`);
 
   const results = new Map<string, CannonResult>();
   for (const side of ['terrapin', 'raw'] as const) {
-    const { child, base } = await start(side, backend, side === 'terrapin' ? terrapinUrl : rawUrl);
-    try {
-      for (const load of loads.filter((l) => l.side === side)) {
-        await autocannon({ url: base, connections, duration: 1, requests: load.requests }); // warm-up: JIT, pools, statements
-        const result = await autocannon({ url: base, connections, duration, requests: load.requests });
-        if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-          throw new Error(`${side} ${load.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-        }
-        results.set(`${side} ${load.name}`, result);
-      }
-    } finally {
-      await stop(child);
+    for (const [name, result] of await runLoads(side, backend, side === 'terrapin' ? terrapinUrl : rawUrl, loads.filter((l) => l.side === side), connections, duration)) {
+      results.set(`${side} ${name}`, result);
     }
   }
 
