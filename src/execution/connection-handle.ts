@@ -71,14 +71,16 @@ export class ConnectionHandle implements Target {
   /** The driver's connection, for a transaction that holds a slot of the gate. */
   private acquireSlotted(): DedicatedConnection | Promise<DedicatedConnection> {
     let ready: DedicatedConnection | undefined;
+    let pending: Promise<DedicatedConnection>;
     try {
       ready = this.pool.tryAcquire?.();
+      if (ready !== undefined) return this.guarded(ready);
+      pending = this.pool.acquire();
     } catch (error) {
       this.gate.release();
       throw error;
     }
-    if (ready !== undefined) return this.guarded(ready);
-    return this.acquireWithin(this.pool.acquire()).then(
+    return this.acquireWithin(pending).then(
       (connection) => this.guarded(connection),
       (error: unknown) => {
         this.gate.release();

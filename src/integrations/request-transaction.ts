@@ -44,8 +44,12 @@ export class RequestTransaction {
    * there are as few as the two outcomes need: the handler's, and the transaction's.
    */
   run<T>(handler: () => T): Promise<Awaited<T>> {
+    let report!: (ended: unknown) => void;
+    // Assigned before the transaction starts: when the connection is free the callback runs
+    // synchronously, and a handler that sends its response at once calls finish() from inside it.
+    this.outcome = new Promise<unknown>((resolve) => (report = resolve));
     return new Promise<Awaited<T>>((resolve, reject) => {
-      this.outcome = this.terrapin
+      this.terrapin
         .inTransaction(() => {
           this.started = true;
           try {
@@ -58,16 +62,19 @@ export class RequestTransaction {
             if (this.early !== undefined) this.decide(this.early);
           });
         }, this.options)
-        .then(undefined, (error: unknown) => {
-          if (error === ROLLBACK) return undefined;
-          // BEGIN failed (database down, Terrapin closed): the handler never ran, so the
-          // framework reports this error as the handler's.
-          if (!this.started) {
-            reject(error);
-            return undefined;
-          }
-          return error;
-        });
+        .then(
+          () => report(undefined),
+          (error: unknown) => {
+            if (error === ROLLBACK) return report(undefined);
+            // BEGIN failed (database down, Terrapin closed): the handler never ran, so the
+            // framework reports this error as the handler's.
+            if (!this.started) {
+              reject(error);
+              return report(undefined);
+            }
+            report(error);
+          },
+        );
     });
   }
 

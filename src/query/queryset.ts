@@ -450,15 +450,17 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   execute(): Promise<R> {
     // Not an async function: the driver's promise and one `then` are all a plain read needs
     // (an async function and its await would add two more promises to every query).
+    // Every failure is a rejection: a target may refuse synchronously (an ended transaction).
     let target: Target;
-    let compiled: { sql: string; params: readonly unknown[] };
+    let rows: Promise<unknown[][]>;
     try {
       target = this.target();
-      compiled = this.compile(target);
+      const { sql, params } = this.compile(target);
+      rows = target.rows(sql, params, this.readsBigInt() ? BIGINT_ROWS : undefined);
     } catch (error) {
       return Promise.reject(error);
     }
-    return target.rows(compiled.sql, compiled.params, this.readsBigInt() ? BIGINT_ROWS : undefined).then((rows) => this.fromRows(rows, target));
+    return rows.then((result) => this.fromRows(result, target));
   }
 
   private describeFilters(): string {

@@ -83,6 +83,9 @@ export class TransactionClient implements Target {
       // One BEGIN is the rule (a separate SET TRANSACTION the exception): no Promise.all for it.
       begun = prelude.length === 1 ? this.sendPrelude(prelude[0]!) : Promise.all(prelude.map((q) => this.sendPrelude(q)));
       main = run();
+      // Handled here too: the statement may fail before BEGIN is answered, and the chain below
+      // only looks at it after BEGIN; its error still reaches the caller through that chain.
+      main.catch(() => {});
     } catch (error) {
       begun?.catch(() => {});
       return Promise.reject(error);

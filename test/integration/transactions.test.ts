@@ -8,7 +8,10 @@ import {
   TransactionManagementError,
   atomic,
   inTransaction,
+  metaOf,
 } from '../../src/index.js';
+import { RequestTransaction } from '../../src/integrations/request-transaction.js';
+import type { Target } from '../../src/execution/target.js';
 import { forEachBackend } from '../support/backends.js';
 import { Product } from '../fixtures/shop.js';
 
@@ -273,5 +276,53 @@ forEachBackend('transactions', [{ Product }], (ctx) => {
     ]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'fulfilled']);
     assert.deepEqual(await skus(), ['two-a', 'two-b']);
+  });
+
+  it('a QuerySet on an ended transaction rejects from then/catch/execute, never throws synchronously', async () => {
+    let kept: TransactionClient | undefined;
+    await inTransaction(async (tx) => {
+      kept = tx;
+    });
+    const query = Product.all().usingDb(kept!);
+    let thrown: unknown;
+    let caught: Promise<unknown> | undefined;
+    try {
+      caught = query.catch((error: unknown) => error);
+    } catch (error) {
+      thrown = error;
+    }
+    assert.equal(thrown, undefined, 'catch() must not throw synchronously');
+    assert.ok((await caught) instanceof TransactionManagementError);
+    await assert.rejects(query.execute(), TransactionManagementError);
+  });
+
+  it('a request transaction whose handler ends the response at once still commits before finish resolves', async () => {
+    const events: string[] = [];
+    const unsubscribe = Terrapin.onQuery((event) => {
+      if (/^\s*COMMIT\b/i.test(event.sql)) events.push('COMMIT');
+    });
+    try {
+      const transaction = new RequestTransaction(Terrapin.default);
+      // The handler runs once the connection is there (at once on SQLite, later on a pool).
+      let called!: (call: { finished: Promise<unknown> }) => void;
+      const finishCall = new Promise<{ finished: Promise<unknown> }>((resolve) => (called = resolve));
+      let client: Target | undefined;
+      const handled = transaction.run(() => {
+        client = Terrapin.default.target(metaOf(Product), undefined, 'write');
+        void Product.create({ sku: 'sync-send', name: 'x' });
+        // What Express's res.json() or Fastify's reply.send() in the handler's synchronous part does.
+        called({ finished: transaction.finish(201) });
+        return 'sent';
+      });
+      assert.equal(await (await finishCall).finished, undefined);
+      events.push('finish resolved');
+      assert.ok(client instanceof TransactionClient);
+      assert.equal(client.isActive, false, 'finish() resolved while the transaction was still open');
+      assert.equal(await handled, 'sent');
+    } finally {
+      unsubscribe();
+    }
+    assert.deepEqual(events, ['COMMIT', 'finish resolved']);
+    assert.deepEqual(await skus(), ['sync-send']);
   });
 });
