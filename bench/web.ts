@@ -245,6 +245,8 @@ const post = (path: string): CannonRequest[] => [{ method: 'POST', path, headers
 const loads: Load[] = [
   { name: 'get', side: 'terrapin', requests: getById },
   { name: 'post', side: 'terrapin', requests: post('/users') },
+  // Once a transaction has run, Node 20 keeps AsyncLocalStorage's promise hooks on for good.
+  { name: 'get-after-post', side: 'terrapin', requests: getById },
   { name: 'get', side: 'raw', requests: getById },
   { name: 'post', side: 'raw', requests: post('/users') },
   { name: 'post-tx', side: 'raw', requests: post('/users-tx') },
@@ -253,6 +255,7 @@ const loads: Load[] = [
 /** The table's rows: the example app's route against its hand-written twin. */
 const comparisons = [
   { route: 'GET /users/:id', terrapin: 'get', raw: 'get' },
+  { route: 'GET /users/:id, after the POSTs (hooks on)', terrapin: 'get-after-post', raw: 'get' },
   { route: 'POST /users (hand-written: plain INSERT)', terrapin: 'post', raw: 'post' },
   { route: 'POST /users (hand-written: BEGIN/INSERT/COMMIT)', terrapin: 'post', raw: 'post-tx' },
 ] as const;
