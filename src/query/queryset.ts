@@ -80,8 +80,16 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   /** Rows matching every argument (AND). Keys: `field`, `field__lookup`; values are bound parameters. */
   filter(...args: FilterArg<M>[]): QuerySet<M, R> {
     if (args.length === 0) return this;
-    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[], this.annotationMap());
-    return this.next({ where: [...this.state.where, ...conditions] });
+    return this.filtered(args, this.state.single);
+  }
+
+  /** The QuerySet narrowed by `args`, returning `single`, built in one step (get() runs per request). */
+  private filtered<R2>(args: readonly FilterArg<M>[], single: QueryState['single']): QuerySet<M, R2> {
+    const where =
+      args.length === 0
+        ? this.state.where
+        : [...this.state.where, ...resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[], this.annotationMap())];
+    return new QuerySet<M, R2>({ ...this.state, where, single });
   }
 
   /** Rows not matching the arguments: NOT (a AND b). */
@@ -290,12 +298,12 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
 
   /** Exactly one row: DoesNotExist when none matches, MultipleObjectsReturned when several do. */
   get(...args: FilterArg<M>[]): QuerySet<M, ElementOf<R>> {
-    return this.filter(...args).next({ single: 'get' });
+    return this.filtered(args, 'get');
   }
 
   /** One row or null; still MultipleObjectsReturned when several match. */
   getOrNone(...args: FilterArg<M>[]): QuerySet<M, ElementOf<R> | null> {
-    return this.filter(...args).next({ single: 'getOrNone' });
+    return this.filtered(args, 'getOrNone');
   }
 
   /** The number of matching rows (honouring limit and offset). */
@@ -448,19 +456,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
 
   /** Runs the query and shapes the result. */
   execute(): Promise<R> {
-    // Not an async function: the driver's promise and one `then` are all a plain read needs
-    // (an async function and its await would add two more promises to every query).
-    // Every failure is a rejection: a target may refuse synchronously (an ended transaction).
-    let target: Target;
-    let rows: Promise<unknown[][]>;
-    try {
-      target = this.target();
-      const { sql, params } = this.compile(target);
-      rows = target.rows(sql, params, this.readsBigInt() ? BIGINT_ROWS : undefined);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return rows.then((result) => this.fromRows(result, target));
+    return this.then() as Promise<R>;
   }
 
   private describeFilters(): string {
@@ -498,7 +494,30 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     onFulfilled?: ((value: R) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    return this.execute().then(onFulfilled, onRejected);
+    // `await qs` lands here: one `then` on the driver's promise does the mapping and hands the
+    // result on (not an async function, not execute()'s promise plus another `then`: each promise
+    // costs, and more so under AsyncLocalStorage's hooks). A target that refuses synchronously
+    // (an ended transaction) still gives a rejection, never a throw.
+    let target: Target;
+    let rows: Promise<unknown[][]>;
+    try {
+      target = this.target();
+      const { sql, params } = this.compile(target);
+      rows = target.rows(sql, params, this.readsBigInt() ? BIGINT_ROWS : undefined);
+    } catch (error) {
+      return Promise.reject(error).then(onFulfilled, onRejected);
+    }
+    return rows.then((result): A | B | PromiseLike<A | B> => {
+      let value: R | Promise<R>;
+      try {
+        value = this.fromRows(result, target);
+      } catch (error) {
+        if (typeof onRejected === 'function') return onRejected(error);
+        throw error;
+      }
+      if (value instanceof Promise) return value.then(onFulfilled, onRejected);
+      return typeof onFulfilled === 'function' ? onFulfilled(value) : (value as unknown as A);
+    }, onRejected);
   }
 
   catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<R | B> {
