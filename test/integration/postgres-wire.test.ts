@@ -300,15 +300,38 @@ if (activeBackends().includes('postgres')) {
     it('reads timestamptz of any era and offset: BC, five-digit years, local mean time', async () => {
       const amsterdam = newPool({ parameters: { TimeZone: 'Europe/Amsterdam', DateStyle: 'SQL, DMY' } });
       const { rows } = await amsterdam.query(
-        `SELECT '1900-01-01 00:00:00+00'::timestamptz, '0044-03-15 12:00:00+00 BC'::timestamptz, '12020-01-01 00:00:00+00'::timestamptz, '2024-02-29'::date, 'infinity'::timestamptz`,
+        `SELECT '1900-01-01 00:00:00+00'::timestamptz, '0044-03-15 12:00:00+00 BC'::timestamptz, '12020-01-01 00:00:00+00'::timestamptz, '2024-02-29'::date, 'infinity'::timestamptz, '-infinity'::timestamptz`,
         [],
       );
-      const [lmt, bc, far, date, infinite] = rows[0] as [Date, Date, Date, string, Date];
+      const [lmt, bc, far, date, infinite, negativeInfinite] = rows[0] as [Date, Date, Date, string, Date, Date];
       assert.equal(lmt.toISOString(), '1900-01-01T00:00:00.000Z');
       assert.equal(bc.toISOString(), '-000043-03-15T12:00:00.000Z');
       assert.equal(far.toISOString(), '+012020-01-01T00:00:00.000Z');
       assert.equal(date, '2024-02-29', 'a DateStyle option cannot change the form the decoders read');
-      assert.ok(Number.isNaN(infinite.getTime()));
+      // ±infinity read as the latest and earliest Dates (asyncpg's datetime.max/min), never an invalid Date.
+      assert.equal(infinite.getTime(), 8.64e15);
+      assert.equal(negativeInfinite.getTime(), -8.64e15);
+    });
+
+    it('writes the latest and earliest Dates as infinity and -infinity, and reads them back', async () => {
+      const { rows } = await pool.query(
+        `SELECT $1::timestamptz = 'infinity'::timestamptz, $2::timestamptz = '-infinity'::timestamptz, $1::timestamptz, $3::timestamptz`,
+        [new Date(8.64e15), new Date(-8.64e15), new Date(8.64e15 - 1)],
+      );
+      const [isInfinity, isNegativeInfinity, back, nearly] = rows[0] as [boolean, boolean, Date, Date];
+      assert.equal(isInfinity, true);
+      assert.equal(isNegativeInfinity, true);
+      assert.equal(back.getTime(), 8.64e15);
+      assert.equal(nearly.getTime(), 8.64e15 - 1, 'a millisecond earlier is an ordinary timestamp');
+    });
+
+    it('sends Dates of any era PostgreSQL holds: years past 9999 and BC round-trip', async () => {
+      const dates = [new Date('+012020-01-01T00:00:00.123Z'), new Date('-000043-03-15T12:00:00.000Z'), new Date('0000-12-31T23:59:59.999Z'), new Date('0001-01-01T00:00:00.000Z')];
+      const { rows } = await pool.query('SELECT $1::timestamptz, $2::timestamptz, $3::timestamptz, $4::timestamptz, $2::timestamptz::text', dates);
+      const row = rows[0] as [Date, Date, Date, Date, string];
+      assert.deepEqual(row.slice(0, 4).map((d) => (d as Date).toISOString()), dates.map((d) => d.toISOString()));
+      assert.equal(row[4], '0044-03-15 12:00:00+00 BC', '44 BC is year -43 in a Date');
+      await assert.rejects(pool.query('SELECT $1::timestamptz', [new Date('-200000-01-01T00:00:00.000Z')]), /out of range/);
     });
 
     it('does not run a stale statement again after requests sent behind it (that would reorder them)', async () => {

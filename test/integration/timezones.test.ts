@@ -144,6 +144,27 @@ for (const backend of activeBackends()) {
       });
     }
 
+    if (backend === 'postgres') {
+      it("PostgreSQL: 'infinity' and '-infinity' are the latest and earliest Dates, both ways, never an invalid Date", async () => {
+        const handle = Terrapin.default.connection('default');
+        await Meeting.create({ id: 10, at: new Date(8.64e15) });
+        await Meeting.create({ id: 11, at: new Date(-8.64e15) });
+        await handle.write(`INSERT INTO "tz_meeting" ("id", "at", "createdAt", "updatedAt", "clock") VALUES (12, 'infinity', now(), now(), '12:00')`, []);
+        const stored = await handle.rows(`SELECT "id", "at" = 'infinity', "at" = '-infinity' FROM "tz_meeting" WHERE "id" >= 10 ORDER BY "id"`, []);
+        assert.deepEqual(stored, [
+          [10, true, false],
+          [11, false, true],
+          [12, true, false],
+        ]);
+        const read = await Meeting.filter({ id__gte: 10 }).orderBy('id').valuesList('at', { flat: true });
+        assert.deepEqual(read.map((at) => (at as Date).getTime()), [8.64e15, -8.64e15, 8.64e15]);
+        // A TIMESTAMP without zone (text on the wire) reads the same way.
+        const [row] = await Meeting.raw(`SELECT "id", ("at" AT TIME ZONE 'UTC') AS "at", "createdAt", "updatedAt", "clock" FROM "tz_meeting" WHERE "id" = ?`, [12]);
+        assert.equal(row!.at.getTime(), 8.64e15);
+        await Meeting.filter({ id__gte: 10 }).delete();
+      });
+    }
+
     it('schema output uses the offset in force at each instant', async () => {
       const schema = modelSchema(Meeting, { include: ['id', 'at'] });
       assert.deepEqual(await schema.fromQueryset(Meeting.all().orderBy('id')), [

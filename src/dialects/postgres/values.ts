@@ -1,4 +1,5 @@
 import type { ValueConventions } from '../dialect.js';
+import { infiniteDate } from './wire/text-values.js';
 
 const hasToJson = (value: unknown): value is { toJSON(): unknown } =>
   typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function';
@@ -11,7 +12,10 @@ export const postgresValues: ValueConventions = {
   encodeBoolean: (value) => value,
   encodeDatetime: (value) => value,
   // TIMESTAMPTZ arrives as a Date; a TIMESTAMP (read as text) without an offset is UTC, as everywhere.
-  decodeDatetime: (raw) => (raw instanceof Date ? raw : new Date(TEXT_WITH_OFFSET.test(raw as string) ? (raw as string) : `${String(raw).replace(' ', 'T')}Z`)),
+  decodeDatetime: (raw) =>
+    raw instanceof Date
+      ? raw
+      : (infiniteDate(String(raw)) ?? new Date(TEXT_WITH_OFFSET.test(raw as string) ? (raw as string) : `${String(raw).replace(' ', 'T')}Z`)),
   encodeBigInt: (value) => value,
   // A JavaScript array or boolean would be sent as a PostgreSQL array or bool; the wrapper is sent
   // as JSON text (JSON.stringify calls its toJSON), whatever the document is.

@@ -40,7 +40,7 @@ export function encodeParameter(value: unknown): WireValue {
   }
   if (value === null) return null;
   if (value instanceof Uint8Array) return value;
-  if (value instanceof Date) return isoString(value);
+  if (value instanceof Date) return dateText(value);
   if (Array.isArray(value)) return arrayLiteral(value);
   const json = typeof value === 'function' || typeof value === 'symbol' ? undefined : (JSON.stringify(value) as string | undefined);
   if (json === undefined) throw new TypeError(`PostgreSQL cannot take ${typeof value === 'symbol' ? 'a symbol' : `a ${typeof value}`} as a parameter; pass a string, number, bigint, boolean, Date, Buffer, array, plain object or null.`);
@@ -54,9 +54,39 @@ const number: Decoder = (text) => +text;
 const TIMESTAMPTZ = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?( BC)?$/;
 
 /**
+ * PostgreSQL's 'infinity' and '-infinity' timestamps have no Date of their own: they read as the
+ * latest and earliest instants a Date holds (±8.64e15 ms, years +275760 and -271821), and those
+ * two Dates are written back as 'infinity' and '-infinity' — asyncpg's mapping to datetime.max
+ * and datetime.min, which Tortoise users know. An invalid Date would be a silent wrong value.
+ */
+export const LATEST_DATE_MS = 8.64e15;
+
+/**
+ * A Date as a timestamp parameter: ISO-8601 for years 1–9999, PostgreSQL's own form beyond them
+ * (it reads neither '+012020-…' nor '-000043-…', ISO's expanded years, but '12020-… +00' and
+ * '0044-… +00 BC'), and ±infinity for the two extreme Dates.
+ */
+export function dateText(value: Date): string {
+  const ms = value.getTime();
+  if (ms === LATEST_DATE_MS) return 'infinity';
+  if (ms === -LATEST_DATE_MS) return '-infinity';
+  const year = value.getUTCFullYear();
+  if (year >= 1 && year <= 9999) return isoString(value);
+  // An invalid Date ends up here too, and toISOString throws its RangeError.
+  const time = value.toISOString().replace(/^[+-]?\d+/, '').replace('T', ' ').replace('Z', '+00');
+  return year > 9999 ? `${year}${time}` : `${String(1 - year).padStart(4, '0')}${time} BC`;
+}
+
+/** The Date for PostgreSQL's infinite timestamps, or undefined for any other text. */
+export function infiniteDate(text: string): Date | undefined {
+  if (text === 'infinity') return new Date(LATEST_DATE_MS);
+  if (text === '-infinity') return new Date(-LATEST_DATE_MS);
+  return undefined;
+}
+
+/**
  * timestamptz text ('2020-01-01 12:00:00.123456+00') read field by field: years past 9999 and
- * BC, and offsets with seconds (local mean time, before 1900) included. 'infinity' and
- * '-infinity' have no Date: they read as an invalid Date, as `new Date('infinity')` would.
+ * BC, and offsets with seconds (local mean time, before 1900) included; ±infinity as above.
  */
 const timestamptz: Decoder = (text) => {
   // The common case, a UTC session's 'YYYY-MM-DD HH:MM:SS[.ffffff]+00' from year 100 on, by digits.
@@ -71,7 +101,7 @@ const timestamptz: Decoder = (text) => {
     return new Date(Date.UTC(digits(0, 4), digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), ms));
   }
   const match = TIMESTAMPTZ.exec(text);
-  if (match === null) return new Date(Number.NaN);
+  if (match === null) return infiniteDate(text) ?? new Date(Number.NaN);
   const [, year, month, day, hour, minute, second, fraction = '', sign, offsetHours, offsetMinutes = '0', offsetSeconds = '0', bc] = match;
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, leaves years 0–99 as they are; 1 BC is year 0.
