@@ -1,5 +1,5 @@
 import type { ValueConventions } from '../dialect.js';
-import { infiniteDate } from './wire/text-values.js';
+import { parseTimestampText } from './wire/text-values.js';
 
 const hasToJson = (value: unknown): value is { toJSON(): unknown } =>
   typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function';
@@ -15,7 +15,7 @@ export const postgresValues: ValueConventions = {
   decodeDatetime: (raw) =>
     raw instanceof Date
       ? raw
-      : (infiniteDate(String(raw)) ?? new Date(TEXT_WITH_OFFSET.test(raw as string) ? (raw as string) : `${String(raw).replace(' ', 'T')}Z`)),
+      : (parseTimestampText(String(raw)) ?? new Date(TEXT_WITH_OFFSET.test(raw as string) ? (raw as string) : `${String(raw).replace(' ', 'T')}Z`)),
   encodeBigInt: (value) => value,
   // A JavaScript array or boolean would be sent as a PostgreSQL array or bool; the wrapper is sent
   // as JSON text (JSON.stringify calls its toJSON), whatever the document is.

@@ -51,7 +51,8 @@ export type Decoder = (text: string) => unknown;
 
 const number: Decoder = (text) => +text;
 
-const TIMESTAMPTZ = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?( BC)?$/;
+/** PostgreSQL's ISO text of a timestamp: with an offset (timestamptz) or without (timestamp), any era. */
+const TIMESTAMP = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?)?( BC)?$/;
 
 /**
  * PostgreSQL's 'infinity' and '-infinity' timestamps have no Date of their own: they read as the
@@ -100,16 +101,25 @@ const timestamptz: Decoder = (text) => {
     const ms = length > 23 ? digits(20, Math.min(3, length - 23)) * (length - 23 >= 3 ? 1 : length - 23 === 2 ? 10 : 100) : 0;
     return new Date(Date.UTC(digits(0, 4), digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), ms));
   }
-  const match = TIMESTAMPTZ.exec(text);
-  if (match === null) return infiniteDate(text) ?? new Date(Number.NaN);
-  const [, year, month, day, hour, minute, second, fraction = '', sign, offsetHours, offsetMinutes = '0', offsetSeconds = '0', bc] = match;
+  return parseTimestampText(text) ?? new Date(Number.NaN);
+};
+
+/**
+ * A timestamp's text as PostgreSQL writes it (ISO DateStyle), field by field: an offset, or none
+ * (a timestamp without zone, read as UTC); years past 9999 and BC; ±infinity as above.
+ * Undefined when the text is not one.
+ */
+export function parseTimestampText(text: string): Date | undefined {
+  const match = TIMESTAMP.exec(text);
+  if (match === null) return infiniteDate(text);
+  const [, year, month, day, hour, minute, second, fraction = '', sign, offsetHours = '0', offsetMinutes = '0', offsetSeconds = '0', bc] = match;
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, leaves years 0–99 as they are; 1 BC is year 0.
   date.setUTCFullYear(bc === undefined ? Number(year) : 1 - Number(year), Number(month) - 1, Number(day));
   date.setUTCHours(Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3)));
   const offset = (Number(offsetHours) * 3600 + Number(offsetMinutes) * 60 + Number(offsetSeconds)) * 1000;
   return new Date(date.getTime() - (sign === '-' ? -offset : offset));
-};
+}
 
 /** bytea in the default hex output ('\x0aff'). */
 const bytea: Decoder = (text) => Buffer.from(text.slice(2), 'hex');
