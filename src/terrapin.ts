@@ -252,7 +252,11 @@ export class Terrapin implements Runtime {
     const metas = buildMetas(entries.map((e) => e.draft));
     metas.forEach((meta, i) => {
       meta.binding = { runtime: this, connection: entries[i]!.connection };
-      for (const field of meta.fields) if (field instanceof AutoTimeField) field.zone = this.time.timezone;
+      for (const field of meta.fields) {
+        if (!(field instanceof AutoTimeField)) continue;
+        field.zone = this.time.timezone;
+        field.wallClockStorage = !this.time.useTz;
+      }
     });
     for (const meta of metas) {
       for (const relation of meta.relations.values()) {

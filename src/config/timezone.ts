@@ -24,6 +24,7 @@ function formatter(zone: string): Intl.DateTimeFormat {
     format = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       hourCycle: 'h23',
+      era: 'short',
       year: 'numeric',
       month: 'numeric',
       day: 'numeric',
@@ -49,12 +50,22 @@ export function checkTimezone(zone: unknown): string {
   return zone;
 }
 
-/** The zone's offset computed by Intl (a few µs a call). */
+/**
+ * The zone's offset computed by Intl (a few µs a call). Intl gives the year of the era ('44',
+ * 'BC'), and the wall clock is rebuilt with setUTCFullYear: Date.UTC would read years 0–99 as
+ * 1900–1999.
+ */
 function measuredOffset(instant: number, zone: string): number {
   const parts: Record<string, number> = {};
-  for (const part of formatter(zone).formatToParts(instant)) parts[part.type] = Number(part.value);
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return wall - (instant - (((instant % 1000) + 1000) % 1000));
+  let beforeChrist = false;
+  for (const part of formatter(zone).formatToParts(instant)) {
+    if (part.type === 'era') beforeChrist = part.value === 'BC';
+    else parts[part.type] = Number(part.value);
+  }
+  const wall = new Date(0);
+  wall.setUTCFullYear(beforeChrist ? 1 - parts.year! : parts.year!, parts.month! - 1, parts.day!);
+  wall.setUTCHours(parts.hour!, parts.minute!, parts.second!, 0);
+  return wall.getTime() - (instant - (((instant % 1000) + 1000) % 1000));
 }
 
 /**
@@ -89,9 +100,9 @@ export function wallClock(date: Date, zone: string): string {
   return shiftedIso(date.getTime(), zoneOffset(date.getTime(), zone)).replace('T', ' ');
 }
 
-/** 'YYYY-MM-DDTHH:MM:SS.mmm' of `instant` moved by `offset`. */
+/** 'YYYY-MM-DDTHH:MM:SS.mmm' of `instant` moved by `offset` ('+012020-…' and '-000043-…' beyond four-digit years). */
 function shiftedIso(instant: number, offset: number): string {
-  return new Date(instant + offset).toISOString().slice(0, 23);
+  return new Date(instant + offset).toISOString().slice(0, -1);
 }
 
 const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?$/;

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import { fromWallClock, wallClock } from '../config/timezone.js';
+import { fromWallClock, wallClock, zoneOffset } from '../config/timezone.js';
 import type { ValueConventions } from '../dialects/dialect.js';
 import type { ColumnType } from '../sql/ast.js';
 import type { CommonFieldOptions, FieldType } from '../types/field-brand.js';
@@ -35,6 +35,8 @@ export abstract class AutoTimeField<T> extends Field<T> {
    * it, and a TimeField's `autoNow` takes the time of day there.
    */
   zone = 'UTC';
+  /** The app stores datetimes as wall-clock text (`useTz: false`; set when the model is registered). */
+  wallClockStorage = false;
 
   constructor(options: AutoTimeOptions<T>) {
     super(options);
@@ -77,6 +79,17 @@ export class DatetimeFieldImpl extends AutoTimeField<Date> {
     else throw this.invalid(value, 'expected a Date or an ISO-8601 string');
     if (Number.isNaN(date.getTime()) || (typeof value === 'string' && impossibleDay(value.trim()))) {
       throw this.invalid(value, 'is not a valid date and time');
+    }
+    if (this.wallClockStorage) {
+      // 'YYYY-MM-DD HH:MM:SS' holds four-digit years only; anything else would be written as text
+      // no backend reads back (or, on SQLite, stored as it is).
+      const year = new Date(date.getTime() + zoneOffset(date.getTime(), this.zone)).getUTCFullYear();
+      if (year < 1 || year > 9999) {
+        throw this.invalid(
+          value,
+          `with useTz: false datetimes are stored as wall-clock times 'YYYY-MM-DD HH:MM:SS', which hold the years 1–9999 only (this one is ${year} in ${this.zone}); use useTz: true to store others`,
+        );
+      }
     }
     return date;
   }

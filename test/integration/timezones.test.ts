@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConfigurationError, Model, ParamsError, Terrapin, fields, localtime, makeAware, modelSchema } from '../../src/index.js';
+import { ConfigurationError, Model, ParamsError, Terrapin, ValidationError, fields, localtime, makeAware, modelSchema } from '../../src/index.js';
 import { activeBackends, freshDatabase, type BackendName } from '../support/backends.js';
 import { zoneOffset } from '../../src/config/timezone.js';
 import { fails, rejects } from '../support/expect-errors.js';
@@ -54,6 +54,21 @@ for (const backend of activeBackends()) {
       assert.equal(await storedAt(backend, 1), '2024-05-01 20:00:00');
       assert.equal((await Meeting.get({ id: 1 })).at.getTime(), NOON_UTC.getTime());
       assert.equal(meeting.at.getTime(), NOON_UTC.getTime());
+    });
+
+    it('refuses a Date outside the years a wall-clock time holds, before any SQL', async () => {
+      for (const [at, year] of [
+        [new Date('+012020-01-01T00:00:00.000Z'), 12020],
+        [new Date('-000043-03-15T12:00:00.000Z'), -43],
+        [new Date('9999-12-31T20:00:00.000Z'), 10000], // 04:00 on 1 January 10000 in Shanghai
+      ] as const) {
+        await rejects(
+          Meeting.create({ id: 90, at }),
+          ValidationError,
+          `Meeting.at: with useTz: false datetimes are stored as wall-clock times 'YYYY-MM-DD HH:MM:SS', which hold the years 1–9999 only (this one is ${year} in Asia/Shanghai); use useTz: true to store others; got ${at.toISOString()} (Date).`,
+        );
+      }
+      assert.equal(await Meeting.filter({ id: 90 }).count(), 0);
     });
 
     it('reads a string without an offset in the zone; one with an offset as written', async () => {
@@ -183,6 +198,18 @@ for (const backend of activeBackends()) {
 }
 
 describe('timezone conversions', () => {
+  it('offsets of any era: local mean time in years 1–99 and BC (not read as 1900s), five-digit years', () => {
+    // Shanghai kept local mean time, +8:05:43, before 1928; ISO offsets have whole minutes.
+    assert.equal(zoneOffset(Date.UTC(2024, 4, 1), 'Asia/Shanghai'), 8 * 3_600_000);
+    const year50 = new Date('0050-06-01T00:00:00.000Z');
+    assert.equal(zoneOffset(year50.getTime(), 'Asia/Shanghai'), (8 * 3600 + 5 * 60 + 43) * 1000);
+    assert.equal(localtime(year50, 'Asia/Shanghai'), '0050-06-01T08:06:00.000+08:06');
+    const bc = new Date('-000043-03-15T12:00:00.000Z');
+    assert.equal(zoneOffset(bc.getTime(), 'Asia/Shanghai'), (8 * 3600 + 5 * 60 + 43) * 1000);
+    assert.equal(localtime(bc, 'Asia/Shanghai'), '-000043-03-15T20:06:00.000+08:06');
+    assert.equal(localtime(new Date('+012020-07-01T12:00:00.000Z'), 'America/New_York'), '+012020-07-01T08:00:00.000-04:00');
+  });
+
   it('localtime writes an instant with the offset of a zone; UTC keeps the Z form', () => {
     assert.equal(localtime(NOON_UTC, 'Asia/Shanghai'), '2024-05-01T20:00:00.000+08:00');
     assert.equal(localtime(NOON_UTC, 'Asia/Kolkata'), '2024-05-01T17:30:00.000+05:30');
