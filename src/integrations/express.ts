@@ -105,7 +105,7 @@ export interface TransactionalOptions extends TransactionOptions, ErrorHandlerOp
 
 /**
  * Middleware running the rest of the request in one transaction: the route's handlers and
- * everything they await see it. It ends when the response ends: commit for a 2xx/3xx (before the
+ * everything they await see it (and `res.locals.transaction` holds it, for `usingDb`). It ends when the response ends: commit for a 2xx/3xx (before the
  * response is written, so the client can read its writes), roll back for a 4xx/5xx or an error.
  */
 export function transactional(options: TransactionalOptions = {}): RequestHandler {
@@ -130,7 +130,8 @@ export function transactional(options: TransactionalOptions = {}): RequestHandle
     // The client left before a response: nothing will be sent, roll back.
     res.once('close', () => transaction.abandon());
     transaction
-      .run(() => {
+      .run((client) => {
+        res.locals['transaction'] = client;
         next();
       })
       .catch(next);

@@ -19,6 +19,7 @@ import type {
 import { ConfigurationError } from '../errors.js';
 import { Terrapin, type InitOptions } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
+import type { TransactionClient } from '../transaction/transaction-client.js';
 import { ajvIssues, requestPart, type AjvErrorLike } from './ajv-issues.js';
 import { installValidators } from './fastify-validator.js';
 import { errorResponse, validationResponse, type ErrorResponse } from './error-response.js';
@@ -33,6 +34,14 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The Terrapin instance `registerTerrapin` initialised. */
     terrapin: Terrapin;
+  }
+  interface FastifyRequest {
+    /**
+     * The request's transaction on a route with `config.transaction` (null elsewhere): queries
+     * inside the handler use it without being told; pass it as `usingDb` to say so, as the
+     * seed's `conn=Depends(get_db)` and `using_db=conn` do.
+     */
+    transaction: TransactionClient | null;
   }
   interface FastifyContextConfig {
     /** Run the handler in a transaction: commit on a 2xx/3xx reply, roll back on an error or a 4xx/5xx reply. */
@@ -127,7 +136,8 @@ function makeTransactional(route: RouteOptions, terrapin: Terrapin): void {
     (request as TransactionalRequest)[TRANSACTION] = transaction;
     // No onSend when the reply was hijacked (decide by what was written) or the client left (roll back).
     reply.raw.once('close', () => void transaction.finish(reply.raw.writableFinished ? reply.raw.statusCode : 499));
-    return transaction.run(() => {
+    return transaction.run((client) => {
+      request.transaction = client;
       const result = handler.call(this, request, reply);
       // A callback-style handler sends later; resolving with the reply waits for that send.
       return result === undefined ? reply : result;
@@ -145,6 +155,8 @@ function prepare(app: FastifyInstance, options: RegisterOptions): void {
   if (prepared.has(app)) return;
   prepared.add(app);
   const terrapin = options.terrapin ?? Terrapin.default;
+  // Declared up front so every request object has the same shape (Fastify's advice for speed).
+  if (!app.hasRequestDecorator('transaction')) app.decorateRequest('transaction', null);
   app.addHook('onRoute', (route) => makeTransactional(route, terrapin));
   // A route declared before the hook existed would silently run without its transaction.
   app.addHook('onRequest', (request, _reply, done) => {

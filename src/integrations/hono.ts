@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { InitOptions } from '../terrapin.js';
 import { Terrapin } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
+import type { TransactionClient } from '../transaction/transaction-client.js';
 import { errorResponse } from './error-response.js';
 import { startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
 import { RequestTransaction } from './request-transaction.js';
@@ -58,6 +59,14 @@ export async function registerTerrapin(app: Hono<any, any, any>, init: InitOptio
   return handle;
 }
 
+/**
+ * The variable `transactional()` sets: `c.get('transaction')` is the request's transaction, for
+ * `usingDb` (type the app as `new Hono<{ Variables: TransactionVariables }>()`).
+ */
+export interface TransactionVariables {
+  transaction: TransactionClient;
+}
+
 export interface TransactionalOptions extends TransactionOptions {
   /** Default `Terrapin.default`. */
   terrapin?: Terrapin;
@@ -66,7 +75,7 @@ export interface TransactionalOptions extends TransactionOptions {
 /**
  * Middleware running the rest of the request in one transaction: commit when the response is a
  * 2xx/3xx, roll back when a handler throws or the response is a 4xx/5xx. The handler and
- * everything it awaits see the transaction. The body must be built before the middleware returns
+ * everything it awaits see the transaction (and `c.get('transaction')` is it, for `usingDb`). The body must be built before the middleware returns
  * (a streamed body written later would run its queries after the transaction ended).
  */
 export function transactional(options: TransactionalOptions = {}): MiddlewareHandler {
@@ -75,7 +84,10 @@ export function transactional(options: TransactionalOptions = {}): MiddlewareHan
     const transaction = new RequestTransaction(terrapin, transactionOptions);
     try {
       // Hono's compose turns a downstream throw into c.error plus the onError response.
-      await transaction.run(() => next());
+      await transaction.run((client) => {
+        c.set('transaction' as never, client as never);
+        return next();
+      });
     } catch (error) {
       await transaction.finish(500);
       throw error;

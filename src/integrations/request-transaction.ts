@@ -8,6 +8,7 @@
  */
 import type { Terrapin } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
+import type { TransactionClient } from '../transaction/transaction-client.js';
 
 /** Whether a response with this status keeps the request's writes: 2xx and 3xx commit, errors roll back. */
 export function commits(status: number): boolean {
@@ -43,17 +44,17 @@ export class RequestTransaction {
    * Every request pays for the promises made here (with AsyncLocalStorage's hooks on each), so
    * there are as few as the two outcomes need: the handler's, and the transaction's.
    */
-  run<T>(handler: () => T): Promise<Awaited<T>> {
+  run<T>(handler: (client: TransactionClient) => T): Promise<Awaited<T>> {
     let report!: (ended: unknown) => void;
     // Assigned before the transaction starts: when the connection is free the callback runs
     // synchronously, and a handler that sends its response at once calls finish() from inside it.
     this.outcome = new Promise<unknown>((resolve) => (report = resolve));
     return new Promise<Awaited<T>>((resolve, reject) => {
       this.terrapin
-        .inTransaction(() => {
+        .inTransaction((client) => {
           this.started = true;
           try {
-            resolve(handler() as Awaited<T>); // a promise is adopted: its settlement becomes ours
+            resolve(handler(client) as Awaited<T>); // a promise is adopted: its settlement becomes ours
           } catch (error) {
             reject(error);
           }

@@ -77,7 +77,9 @@ const options: ts.CompilerOptions = {
   esModuleInterop: true,
   useDefineForClassFields: true,
   noEmit: true,
-  paths: { terrapin: [join(root, 'src', 'index.ts')] },
+  // The subpath exports too, to the sources: through package.json they would reach dist's .d.ts,
+  // whose classes are other types than src's (TransactionClient from 'terrapin' vs 'terrapin/fastify').
+  paths: { terrapin: [join(root, 'src', 'index.ts')], 'terrapin/*': [join(root, 'src', 'integrations', '*.ts')] },
 };
 
 function createProgram(): ts.Program {

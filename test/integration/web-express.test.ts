@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { it } from 'node:test';
 import express, { type Express } from 'express';
-import { ConfigurationError, IntegrityError, SchemaValidationError, Terrapin, ValidationError } from '../../src/index.js';
+import { ConfigurationError, IntegrityError, SchemaValidationError, Terrapin, TransactionClient, ValidationError } from '../../src/index.js';
 import { asyncHandler, registerTerrapin, transactional, type TerrapinHandle } from '../../src/integrations/express.js';
 import { forEachBackend, type BackendContext } from '../support/backends.js';
 import { assertNoSessions, assertSessions, call, sleep, WebEntry, WebItem, webModels } from '../fixtures/web.js';
@@ -164,6 +164,27 @@ forEachBackend(SUITE, webModels, (ctx) => {
         assert.equal(await WebItem.all().count(), 0);
         assert.deepEqual(await call(`${url}/ok`, { method: 'POST' }), { status: 201, body: { created: 2 }, type: JSON_TYPE });
         assert.equal(await WebEntry.filter({ tag: 'ok' }).count(), 2);
+      },
+    );
+  });
+
+  it("res.locals.transaction is the request's transaction, for usingDb as in the seed's get_db", async () => {
+    await withApp(
+      ctx,
+      (app) => {
+        app.post('/explicit/:status', transactional(), asyncHandler(async (req, res) => {
+          const transaction = res.locals['transaction'] as unknown;
+          assert.ok(transaction instanceof TransactionClient);
+          await WebEntry.create({ tag: 'explicit' }, { usingDb: transaction });
+          const inside = await WebEntry.all().usingDb(transaction).count();
+          res.status(Number((req.params as { status: string }).status)).json({ inside });
+        }));
+      },
+      async ({ url }) => {
+        assert.deepEqual((await call(`${url}/explicit/409`, { method: 'POST' })).body, { inside: 1 });
+        assert.equal(await WebEntry.all().count(), 0, 'the 409 rolled the explicit write back');
+        assert.deepEqual((await call(`${url}/explicit/201`, { method: 'POST' })).body, { inside: 1 });
+        assert.equal(await WebEntry.all().count(), 1);
       },
     );
   });

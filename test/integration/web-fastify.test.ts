@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ConfigurationError, IntegrityError, SchemaValidationError, MultipleObjectsReturned, Terrapin, ValidationError, modelSchema } from '../../src/index.js';
+import { ConfigurationError, IntegrityError, SchemaValidationError, MultipleObjectsReturned, Terrapin, TransactionClient, ValidationError, modelSchema } from '../../src/index.js';
 import { registerTerrapin, terrapinPlugin, type RegisterOptions } from '../../src/integrations/fastify.js';
 import { forEachBackend, type BackendContext } from '../support/backends.js';
 import { assertNoSessions, assertSessions, call, sleep, WebEntry, WebItem, webModels } from '../fixtures/web.js';
@@ -276,6 +276,31 @@ forEachBackend(SUITE, webModels, (ctx) => {
         assert.equal(await WebEntry.filter({ tag: 'sent' }).count(), 1);
         assert.equal((await call(`${url}/callback`, { method: 'POST' })).status, 200);
         assert.equal(await WebEntry.filter({ tag: 'callback' }).count(), 1);
+      },
+    );
+  });
+
+  it("request.transaction is the route's transaction, for usingDb as in the seed's get_db; null on other routes", async () => {
+    await withApp(
+      ctx,
+      (app) => {
+        app.post('/explicit/:status', { config: { transaction: true } }, async (request, reply) => {
+          assert.ok(request.transaction instanceof TransactionClient);
+          await WebEntry.create({ tag: 'explicit' }, { usingDb: request.transaction });
+          const inside = await WebEntry.all().usingDb(request.transaction).count();
+          return reply.code(Number((request.params as { status: string }).status)).send({ inside });
+        });
+        app.get('/plain', async (request) => {
+          const transaction: TransactionClient | null = request.transaction; // the declared type
+          return { transaction };
+        });
+      },
+      async ({ url }) => {
+        assert.deepEqual((await call(`${url}/explicit/409`, { method: 'POST' })).body, { inside: 1 });
+        assert.equal(await WebEntry.all().count(), 0, 'the 409 rolled the explicit write back');
+        assert.deepEqual((await call(`${url}/explicit/201`, { method: 'POST' })).body, { inside: 1 });
+        assert.equal(await WebEntry.all().count(), 1);
+        assert.deepEqual((await call(`${url}/plain`)).body, { transaction: null });
       },
     );
   });

@@ -5,8 +5,8 @@ import { it } from 'node:test';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { serve } from '@hono/node-server';
-import { ConfigurationError, IntegrityError, SchemaValidationError, Terrapin, ValidationError } from '../../src/index.js';
-import { registerTerrapin, transactional, type TerrapinHandle } from '../../src/integrations/hono.js';
+import { ConfigurationError, IntegrityError, SchemaValidationError, Terrapin, TransactionClient, ValidationError } from '../../src/index.js';
+import { registerTerrapin, transactional, type TerrapinHandle, type TransactionVariables } from '../../src/integrations/hono.js';
 import { forEachBackend, type BackendContext } from '../support/backends.js';
 import { assertNoSessions, assertSessions, call, sleep, WebEntry, WebItem, webModels } from '../fixtures/web.js';
 
@@ -163,6 +163,28 @@ forEachBackend(SUITE, webModels, (ctx) => {
         assert.equal(await WebItem.all().count(), 0);
         assert.deepEqual(await call(`${url}/ok`, { method: 'POST' }), { status: 201, body: { created: 2 }, type: JSON_TYPE });
         assert.equal(await WebEntry.filter({ tag: 'ok' }).count(), 2);
+      },
+    );
+  });
+
+  it("c.get('transaction') is the request's transaction, for usingDb as in the seed's get_db", async () => {
+    await withApp(
+      ctx,
+      (app) => {
+        const typed = app as unknown as Hono<{ Variables: TransactionVariables }>;
+        typed.post('/explicit/:status', transactional(), async (c) => {
+          const transaction = c.get('transaction');
+          assert.ok(transaction instanceof TransactionClient);
+          await WebEntry.create({ tag: 'explicit' }, { usingDb: transaction });
+          const inside = await WebEntry.all().usingDb(transaction).count();
+          return c.json({ inside }, Number(c.req.param('status')) as 201);
+        });
+      },
+      async ({ url }) => {
+        assert.deepEqual((await call(`${url}/explicit/409`, { method: 'POST' })).body, { inside: 1 });
+        assert.equal(await WebEntry.all().count(), 0, 'the 409 rolled the explicit write back');
+        assert.deepEqual((await call(`${url}/explicit/201`, { method: 'POST' })).body, { inside: 1 });
+        assert.equal(await WebEntry.all().count(), 1);
       },
     );
   });
