@@ -62,10 +62,29 @@ function measuredOffset(instant: number, zone: string): number {
     if (part.type === 'era') beforeChrist = part.value === 'BC';
     else parts[part.type] = Number(part.value);
   }
-  const wall = new Date(0);
-  wall.setUTCFullYear(beforeChrist ? 1 - parts.year! : parts.year!, parts.month! - 1, parts.day!);
-  wall.setUTCHours(parts.hour!, parts.minute!, parts.second!, 0);
-  return wall.getTime() - (instant - (((instant % 1000) + 1000) % 1000));
+  const wall = utcMilliseconds(beforeChrist ? 1 - parts.year! : parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!, 0);
+  return wall - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+/** Milliseconds in 400 Gregorian years: the calendar repeats exactly after them. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
+
+/**
+ * `Date.UTC` for any year: Date.UTC reads years 0–99 as 1900–1999, and a wall clock just past the
+ * last Date (the latest instant seen in a zone ahead of UTC) has no Date, so it is computed 400
+ * years earlier and moved back.
+ */
+function utcMilliseconds(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  date.setUTCHours(hour, minute, second, ms);
+  const time = date.getTime();
+  if (!Number.isNaN(time)) return time;
+  const shift = year > 0 ? -400 : 400;
+  date.setTime(0);
+  date.setUTCFullYear(year + shift, month, day);
+  date.setUTCHours(hour, minute, second, ms);
+  return date.getTime() - (shift / 400) * FOUR_CENTURIES_MS;
 }
 
 /**
@@ -75,6 +94,8 @@ function measuredOffset(instant: number, zone: string): number {
  * measured on every call).
  */
 const BUCKET_MS = 15 * 60_000;
+/** The latest instant a Date holds (and minus it, the earliest). */
+const MAX_DATE_MS = 8.64e15;
 const MAX_BUCKETS = 50_000;
 const offsetBuckets = new Map<string, Map<number, number>>();
 
@@ -86,8 +107,9 @@ export function zoneOffset(instant: number, zone: string): number {
   const bucket = Math.floor(instant / BUCKET_MS);
   const known = buckets.get(bucket);
   if (known !== undefined) return known;
-  const start = measuredOffset(bucket * BUCKET_MS, zone);
-  if (start !== measuredOffset(bucket * BUCKET_MS + BUCKET_MS - 1, zone)) return measuredOffset(instant, zone);
+  // The first and last millisecond of the quarter hour, within the range of Dates.
+  const start = measuredOffset(Math.max(bucket * BUCKET_MS, -MAX_DATE_MS), zone);
+  if (start !== measuredOffset(Math.min(bucket * BUCKET_MS + BUCKET_MS - 1, MAX_DATE_MS), zone)) return measuredOffset(instant, zone);
   if (buckets.size >= MAX_BUCKETS) buckets.clear();
   buckets.set(bucket, start);
   return start;
@@ -115,7 +137,7 @@ export function fromWallClock(text: string, zone: string): Date | undefined {
   const match = WALL_CLOCK.exec(text.trim());
   if (match === null) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = ''] = match;
-  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(fraction.padEnd(3, '0').slice(0, 3)));
+  const asUtc = utcMilliseconds(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(fraction.padEnd(3, '0').slice(0, 3)));
   if (zone === 'UTC') return new Date(asUtc);
   const before = zoneOffset(asUtc - 86_400_000, zone);
   const after = zoneOffset(asUtc + 86_400_000, zone);
@@ -137,6 +159,8 @@ export function localtime(date: Date, zone = 'UTC'): string {
   // ISO-8601 offsets have whole minutes; local mean times before ~1900 had seconds too. The
   // wall clock is written with the rounded offset, so the string still names the exact instant.
   const minutes = Math.round(zoneOffset(date.getTime(), checkTimezone(zone)) / 60_000);
+  // The zone's wall clock at the very ends of the Date range has no Date: name the instant in UTC.
+  if (Math.abs(date.getTime() + minutes * 60_000) > MAX_DATE_MS) return isoString(date);
   const sign = minutes < 0 ? '-' : '+';
   const suffix = `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
   return `${shiftedIso(date.getTime(), minutes * 60_000)}${suffix}`;

@@ -83,8 +83,10 @@ export class DatetimeFieldImpl extends AutoTimeField<Date> {
     if (this.wallClockStorage) {
       // 'YYYY-MM-DD HH:MM:SS' holds four-digit years only; anything else would be written as text
       // no backend reads back (or, on SQLite, stored as it is).
-      const year = new Date(date.getTime() + zoneOffset(date.getTime(), this.zone)).getUTCFullYear();
-      if (year < 1 || year > 9999) {
+      const shifted = new Date(date.getTime() + zoneOffset(date.getTime(), this.zone)).getUTCFullYear();
+      // NaN: the wall clock lies past the very end of the Date range, far outside the years anyway.
+      const year = Number.isNaN(shifted) ? date.getUTCFullYear() : shifted;
+      if (!(year >= 1 && year <= 9999)) {
         throw this.invalid(
           value,
           `with useTz: false datetimes are stored as wall-clock times 'YYYY-MM-DD HH:MM:SS', which hold the years 1–9999 only (this one is ${year} in ${this.zone}); use useTz: true to store others`,

@@ -61,6 +61,7 @@ for (const backend of activeBackends()) {
         [new Date('+012020-01-01T00:00:00.000Z'), 12020],
         [new Date('-000043-03-15T12:00:00.000Z'), -43],
         [new Date('9999-12-31T20:00:00.000Z'), 10000], // 04:00 on 1 January 10000 in Shanghai
+        [new Date(8.64e15), 275760], // the latest Date: its Shanghai wall clock has no Date at all
       ] as const) {
         await rejects(
           Meeting.create({ id: 90, at }),
@@ -69,6 +70,14 @@ for (const backend of activeBackends()) {
         );
       }
       assert.equal(await Meeting.filter({ id: 90 }).count(), 0);
+    });
+
+    it('stores and reads back years 1–99 (not the 1900s)', async () => {
+      const at = new Date('0050-06-01T00:00:00.000Z');
+      await Meeting.create({ id: 91, at });
+      assert.equal((await Meeting.get({ id: 91 })).at.toISOString(), at.toISOString());
+      assert.equal(await Meeting.filter({ at }).count(), 1);
+      await Meeting.filter({ id: 91 }).delete();
     });
 
     it('reads a string without an offset in the zone; one with an offset as written', async () => {
@@ -208,6 +217,12 @@ describe('timezone conversions', () => {
     assert.equal(zoneOffset(bc.getTime(), 'Asia/Shanghai'), (8 * 3600 + 5 * 60 + 43) * 1000);
     assert.equal(localtime(bc, 'Asia/Shanghai'), '-000043-03-15T20:06:00.000+08:06');
     assert.equal(localtime(new Date('+012020-07-01T12:00:00.000Z'), 'America/New_York'), '+012020-07-01T08:00:00.000-04:00');
+    // A wall clock in years 1–99 reads back as that year.
+    assert.equal(makeAware('0050-06-01 08:05:43', 'Asia/Shanghai').toISOString(), '0050-06-01T00:00:00.000Z');
+    // The ends of the Date range: the zone's wall clock there may have no Date; the instant is then named in UTC.
+    assert.equal(localtime(new Date(8.64e15), 'Asia/Shanghai'), '+275760-09-13T00:00:00.000Z');
+    assert.equal(localtime(new Date(8.64e15), 'America/New_York'), '+275760-09-12T20:00:00.000-04:00');
+    assert.equal(localtime(new Date(-8.64e15), 'America/New_York'), '-271821-04-20T00:00:00.000Z');
   });
 
   it('localtime writes an instant with the offset of a zone; UTC keeps the Z form', () => {
