@@ -61,10 +61,11 @@ export async function registerTerrapin(app: Hono<any, any, any>, init: InitOptio
 
 /**
  * The variable `transactional()` sets: `c.get('transaction')` is the request's transaction, for
- * `usingDb` (type the app as `new Hono<{ Variables: TransactionVariables }>()`).
+ * `usingDb` (type the app as `new Hono<{ Variables: TransactionVariables }>()`); undefined on
+ * routes without the middleware.
  */
 export interface TransactionVariables {
-  transaction: TransactionClient;
+  transaction: TransactionClient | undefined;
 }
 
 export interface TransactionalOptions extends TransactionOptions {
