@@ -1,6 +1,7 @@
 /**
- * The whole Terrapin error hierarchy. No other file defines Terrapin's error classes (the PostgreSQL
- * wire client's own errors, in src/dialects/postgres/wire, only travel as `cause`).
+ * The whole Terrapin error hierarchy. No other file defines Terrapin's error classes (the wire
+ * clients' own errors — ConnectionError in src/execution/socket-connection.ts, the servers' error
+ * answers in each dialect's wire folder — only travel as `cause`).
  *
  * TerrapinError
  * ├── ConfigurationError   bad model or config, use before init

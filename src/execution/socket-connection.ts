@@ -6,6 +6,7 @@
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import type { PoolEvents, PooledConnection } from './connection-pool.js';
+import type { TlsSettings } from './tls-settings.js';
 
 /** An error of the connection rather than the statement; `code` says which (CONNECTION_CLOSED, TLS_FAILED, ECONNREFUSED…). */
 export class ConnectionError extends Error {
@@ -20,6 +21,18 @@ export class ConnectionError extends Error {
 }
 
 const MAX_PARAMETERS = 65535;
+
+/** Where and as whom a wire client logs in: what both clients' connect options share. */
+export interface ServerLogin {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+  readonly connectTimeoutMs: number;
+  /** TLS, when the URL asks for it (sslmode). */
+  readonly tls?: TlsSettings;
+}
 
 export interface SocketTarget {
   readonly host: string;

@@ -1,6 +1,6 @@
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, WriteResult } from '../../execution/driver.js';
-import { OperationalError } from '../../errors.js';
+import { guardedConnection, LOST_CONNECTION_CODES } from '../../execution/lost-connection.js';
 import { tlsFromOptions } from '../../execution/tls-settings.js';
 import { translateMysqlError } from './errors.js';
 import type { MysqlConnection, MysqlResult } from './wire/connection.js';
@@ -27,9 +27,11 @@ async function runWrite(run: Promise<MysqlResult>, sql: string): Promise<WriteRe
 }
 
 /** Errors after which the connection is gone: the client's own codes and socket errors. */
+const LOST = new RegExp(`^(${LOST_CONNECTION_CODES})`);
+
 function connectionLost(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^(CONNECTION_|CONNECT_TIMEOUT$|ECONNRESET$|ECONNREFUSED$|EPIPE$|ETIMEDOUT$)/.test(code);
+  return typeof code === 'string' && LOST.test(code);
 }
 
 /**
@@ -77,26 +79,7 @@ export class MysqlPool implements DriverPool {
     } catch (error) {
       throw translateMysqlError(error, 'get connection');
     }
-    // Once the connection is lost, further statements (the ROLLBACK included) fail at once.
-    let lost: Error | undefined;
-    const guard = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
-      if (lost === undefined && connection.closed) lost = new Error('the server closed it');
-      if (lost !== undefined) {
-        throw new OperationalError(`MySQL: the connection was lost (${lost.message}), so this statement did not run.`, { cause: lost, sql });
-      }
-      try {
-        return await run();
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        if (connectionLost(cause)) lost = cause as Error;
-        throw error;
-      }
-    };
-    return {
-      rows: (sql, params) => guard(sql, () => runRows(connection.query(sql, params), sql)),
-      write: (sql, params) => guard(sql, () => runWrite(connection.query(sql, params), sql)),
-      release: () => this.pool.release(connection),
-    };
+    return guardedConnection(connection, 'MySQL', connectionLost, { rows: runRows, write: runWrite }, () => this.pool.release(connection));
   }
 
   close(): Promise<void> {

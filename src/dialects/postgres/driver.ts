@@ -1,21 +1,24 @@
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, WriteResult } from '../../execution/driver.js';
 import { OperationalError } from '../../errors.js';
+import { guardedConnection, LOST_CONNECTION_CODES } from '../../execution/lost-connection.js';
 import { tlsFromOptions } from '../../execution/tls-settings.js';
 import { translatePostgresError } from './errors.js';
-import type { WireConnection } from './wire/connection.js';
+import type { QueryResult, WireConnection } from './wire/connection.js';
 import { WirePool } from './wire/pool.js';
 
 /**
  * Errors after which the connection is gone: the wire client's own codes, socket errors, SQLSTATE
  * classes 08 (connection exception) and 57P (the server ended the session, e.g. pg_terminate_backend).
  */
+const LOST = new RegExp(`^(${LOST_CONNECTION_CODES}|08|57P)`);
+
 function connectionLost(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^(CONNECTION_|CONNECT_TIMEOUT$|ECONNRESET$|ECONNREFUSED$|EPIPE$|ETIMEDOUT$|08|57P)/.test(code);
+  return typeof code === 'string' && LOST.test(code);
 }
 
-async function runRows(run: Promise<{ rows: unknown[][] }>, text: string): Promise<unknown[][]> {
+async function runRows(run: Promise<QueryResult>, text: string): Promise<unknown[][]> {
   try {
     return (await run).rows;
   } catch (error) {
@@ -23,8 +26,8 @@ async function runRows(run: Promise<{ rows: unknown[][] }>, text: string): Promi
   }
 }
 
-async function runWrite(run: Promise<{ affected: number; command: string }>, text: string): Promise<WriteResult> {
-  let result: { affected: number; command: string };
+async function runWrite(run: Promise<QueryResult>, text: string): Promise<WriteResult> {
+  let result: QueryResult;
   try {
     result = await run;
   } catch (error) {
@@ -83,26 +86,7 @@ export class PostgresPool implements DriverPool {
     } catch (error) {
       throw translatePostgresError(error, 'reserve connection');
     }
-    // Once a statement reports the connection lost, or the server closed it while the transaction
-    // sat idle, further statements (the ROLLBACK included) fail at once without being sent.
-    let lost: Error | undefined;
-    const guard = async <T>(text: string, run: () => Promise<T>): Promise<T> => {
-      if (lost === undefined && connection.closed) lost = new Error('the server closed it');
-      if (lost !== undefined) {
-        throw new OperationalError(`PostgreSQL: the connection was lost (${lost.message}), so this statement did not run.`, { cause: lost, sql: text });
-      }
-      try {
-        return await run();
-      } catch (error) {
-        if (connectionLost((error as { cause?: unknown }).cause)) lost = (error as { cause: Error }).cause;
-        throw error;
-      }
-    };
-    return {
-      rows: (text, params) => guard(text, () => runRows(connection.query(text, params), text)),
-      write: (text, params) => guard(text, () => runWrite(connection.query(text, params), text)),
-      release: () => this.pool.release(connection),
-    };
+    return guardedConnection(connection, 'PostgreSQL', connectionLost, { rows: runRows, write: runWrite }, () => this.pool.release(connection));
   }
 
   close(): Promise<void> {

@@ -9,22 +9,14 @@
 import { connect as tlsConnect } from 'node:tls';
 import { secureOptions, type TlsSettings } from '../../../execution/tls-settings.js';
 import type { PoolEvents } from '../../../execution/connection-pool.js';
-import { ConnectionError, SocketConnection } from '../../../execution/socket-connection.js';
+import { ConnectionError, SocketConnection, type ServerLogin } from '../../../execution/socket-connection.js';
 import { parameterType, readBinaryRow, readColumn, writeParameter, type Column } from './binary-values.js';
 import { MysqlHandshake } from './handshake.js';
 import { PacketReader, PacketWriter, PayloadCursor } from './packets.js';
 
-export interface MysqlConnectOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  readonly database: string;
-  readonly connectTimeoutMs: number;
+export interface MysqlConnectOptions extends ServerLogin {
   /** Statements run once on each new connection before anything else (session settings). */
   readonly initStatements: readonly string[];
-  /** TLS, when the URL asks for it (sslmode). */
-  readonly tls?: TlsSettings;
 }
 
 export interface MysqlResult {

@@ -6,9 +6,9 @@
  * each ending with ReadyForQuery.
  */
 import type { Socket } from 'node:net';
-import { ConnectionError, SocketConnection } from '../../../execution/socket-connection.js';
+import { ConnectionError, SocketConnection, type ServerLogin } from '../../../execution/socket-connection.js';
 import { messageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
-import { negotiateTls, type TlsSettings } from './tls.js';
+import { negotiateTls } from './tls.js';
 
 export { ConnectionError };
 import { PgAuthentication } from './authentication.js';
@@ -16,17 +16,9 @@ import { MessageWriter } from './frontend.js';
 import { decoderFor, encodeParameter, type Decoder, type WireValue } from './text-values.js';
 import type { PoolEvents } from '../../../execution/connection-pool.js';
 
-export interface ConnectOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  readonly database: string;
-  readonly connectTimeoutMs: number;
+export interface ConnectOptions extends ServerLogin {
   /** Start-up parameters (run-time settings such as TimeZone). */
   readonly parameters: Readonly<Record<string, string>>;
-  /** TLS, when the URL asks for it (sslmode). */
-  readonly tls?: TlsSettings;
 }
 
 export interface QueryResult {

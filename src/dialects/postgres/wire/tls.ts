@@ -8,8 +8,6 @@ import { connect as tlsConnect } from 'node:tls';
 import { secureOptions, type TlsSettings } from '../../../execution/tls-settings.js';
 import { ConnectionError } from '../../../execution/socket-connection.js';
 
-export type { TlsSettings };
-
 /** Int32 length 8, then the SSLRequest code 80877103. */
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
