@@ -4,21 +4,14 @@ import type { DedicatedConnection, DriverPool, RowsOptions, WriteResult } from '
 import type { Target } from './target.js';
 import type { QueryLog } from './query-log.js';
 import { OperationalError } from '../errors.js';
+import { DeadlineWaits } from './deadline-waits.js';
 import { SlotGate } from './slot-gate.js';
-
-interface AcquireWait {
-  readonly deadline: number;
-  settled: boolean;
-  expire(): void;
-}
 
 /** One named connection: its settings, dialect and (lazily created) pool. */
 export class ConnectionHandle implements Target {
   private poolInstance: DriverPool | undefined;
-  /** Transactions waiting for the driver to hand over a connection, oldest first (see acquireWithin). */
-  private readonly waits: AcquireWait[] = [];
-  private unsettledWaits = 0;
-  private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Transactions waiting for the driver to hand over a connection (see acquireWithin). */
+  private readonly driverWaits: DeadlineWaits;
   /** Connections taken out for transactions and not yet given back. */
   private readonly gate: SlotGate;
 
@@ -29,6 +22,7 @@ export class ConnectionHandle implements Target {
     readonly log: QueryLog,
   ) {
     this.gate = new SlotGate(settings.pool.max, settings.pool.acquireTimeout * 1000, () => this.exhausted());
+    this.driverWaits = new DeadlineWaits(settings.pool.acquireTimeout * 1000);
   }
 
   get pool(): DriverPool {
@@ -105,23 +99,12 @@ export class ConnectionHandle implements Target {
   }
 
   /**
-   * The driver's own wait (SQLite's single connection, a pool still connecting) is bounded too.
-   * Every wait has the same timeout, so deadlines come in the order waits start: one timer for
-   * the oldest serves them all, instead of a setTimeout/clearTimeout pair per transaction (about
-   * 2 µs of a SQLite transaction's 25).
+   * The driver's own wait (a pool reserving or still connecting; SQLite's connection is taken
+   * synchronously above) is bounded too.
    */
   private acquireWithin(pending: Promise<DedicatedConnection>): Promise<DedicatedConnection> {
     return new Promise<DedicatedConnection>((resolve, reject) => {
-      const wait: AcquireWait = { deadline: Date.now() + this.settings.pool.acquireTimeout * 1000, settled: false, expire: () => reject(this.exhausted()) };
-      this.waits.push(wait);
-      this.unsettledWaits++;
-      this.armWaitTimer();
-      const settle = (): boolean => {
-        if (wait.settled) return false;
-        wait.settled = true;
-        if (--this.unsettledWaits === 0) this.waitTimer?.unref();
-        return true;
-      };
+      const settle = this.driverWaits.start(() => reject(this.exhausted()));
       pending.then(
         (connection) => {
           if (settle()) resolve(connection);
@@ -134,35 +117,8 @@ export class ConnectionHandle implements Target {
     });
   }
 
-  private armWaitTimer(): void {
-    while (this.waits.length > 0 && this.waits[0]!.settled) this.waits.shift();
-    if (this.waitTimer !== undefined) {
-      // Only an unsettled wait may keep the process alive.
-      if (this.unsettledWaits > 0) this.waitTimer.ref();
-      return;
-    }
-    const oldest = this.waits[0];
-    if (oldest === undefined) return;
-    this.waitTimer = setTimeout(() => this.expireWaits(), Math.max(0, oldest.deadline - Date.now()));
-  }
-
-  private expireWaits(): void {
-    this.waitTimer = undefined;
-    const now = Date.now();
-    while (this.waits.length > 0 && (this.waits[0]!.settled || this.waits[0]!.deadline <= now)) {
-      const wait = this.waits.shift()!;
-      if (wait.settled) continue;
-      wait.settled = true;
-      this.unsettledWaits--;
-      wait.expire();
-    }
-    this.armWaitTimer();
-    if (this.unsettledWaits === 0) (this.waitTimer as ReturnType<typeof setTimeout> | undefined)?.unref();
-  }
-
   async close(): Promise<void> {
-    clearTimeout(this.waitTimer);
-    this.waitTimer = undefined;
+    this.driverWaits.close();
     const pool = this.poolInstance;
     this.poolInstance = undefined;
     if (pool !== undefined) await pool.close();

@@ -1,7 +1,9 @@
+import { DeadlineWaits } from './deadline-waits.js';
+
 interface Waiter {
   resolve(): void;
-  reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  /** Ends the wait's deadline; false when it had expired (then it is no longer queued). */
+  settle(): boolean;
 }
 
 /**
@@ -14,12 +16,15 @@ export class SlotGate {
   private used = 0;
   private readonly takers: Waiter[] = [];
   private readonly watchers: Waiter[] = [];
+  private readonly deadlines: DeadlineWaits;
 
   constructor(
     private readonly size: number,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
     private readonly timeoutError: () => Error,
-  ) {}
+  ) {
+    this.deadlines = new DeadlineWaits(timeoutMs);
+  }
 
   get full(): boolean {
     return this.used >= this.size;
@@ -29,12 +34,11 @@ export class SlotGate {
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
-        reject,
-        timer: setTimeout(() => {
+        settle: this.deadlines.start(() => {
           const index = queue.indexOf(waiter);
           if (index !== -1) queue.splice(index, 1);
           reject(this.timeoutError());
-        }, this.timeoutMs),
+        }),
       };
       queue.push(waiter);
     });
@@ -59,16 +63,13 @@ export class SlotGate {
 
   /** Gives a slot back: to the next transaction in line, or to everyone waiting to run a query. */
   release(): void {
+    // An expired waiter has left its queue already, so each one here is still waiting.
     const next = this.takers.shift();
-    if (next !== undefined) {
-      clearTimeout(next.timer);
+    if (next !== undefined && next.settle()) {
       next.resolve();
       return;
     }
     this.used--;
-    for (const watcher of this.watchers.splice(0)) {
-      clearTimeout(watcher.timer);
-      watcher.resolve();
-    }
+    for (const watcher of this.watchers.splice(0)) if (watcher.settle()) watcher.resolve();
   }
 }
