@@ -1,7 +1,8 @@
 /**
  * `npm test`: finds which backends are reachable, then runs every compiled test file with
  * node's test runner. With TERRAPIN_REQUIRE_ALL_BACKENDS=1 (CI) an unreachable backend fails
- * the run instead of being skipped. Ends with node's summary and a plain "N passed, N failed" line.
+ * the run instead of being skipped, and so does any skipped test. Ends with node's summary and a
+ * plain "N passed, N failed, N skipped" line.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -66,9 +67,14 @@ const filter = process.argv.slice(2);
 const files = testFiles(here).filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)));
 let passed = 0;
 let failed = 0;
+const skipped: string[] = [];
 const stream = run({ files, concurrency: 2 });
 stream.on('test:pass', (event) => {
-  if (event.details.type !== 'suite') passed++;
+  if (event.details.type === 'suite') return;
+  // A skipped or todo test reaches the reporter as a pass; it is counted as what it is.
+  if (event.skip !== undefined && event.skip !== false) skipped.push(`${event.name} (${event.skip === true ? 'skipped' : event.skip})`);
+  else if (event.todo !== undefined && event.todo !== false) skipped.push(`${event.name} (todo)`);
+  else passed++;
 });
 stream.on('test:fail', (event) => {
   if (event.details.type !== 'suite') failed++;
@@ -77,5 +83,9 @@ stream.compose(new spec()).pipe(process.stdout);
 await new Promise<void>((resolve) => stream.on('end', () => resolve()));
 // Let the reporter flush before the closing line.
 await new Promise((resolve) => setTimeout(resolve, 50));
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+if (skipped.length > 0) {
+  console.log(`skipped:\n${skipped.map((name) => `  ${name}`).join('\n')}`);
+  if (required) console.log('TERRAPIN_REQUIRE_ALL_BACKENDS=1: a skipped test fails the run');
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped.length} skipped`);
+process.exitCode = failed > 0 || passed === 0 || (required && skipped.length > 0) ? 1 : 0;

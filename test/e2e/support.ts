@@ -29,7 +29,7 @@ export async function serveApp(dbUrl: string): Promise<{ app: FastifyInstance; b
 
 /**
  * Declares `fn`'s tests once per active backend (or only `backends`), inside describe(backend),
- * with the example app serving a fresh database named terrapin_<suite>.
+ * with the example app serving a fresh database of the suite's own name (TEST_DB_PREFIX + suite).
  */
 export function forEachBackendApp(suite: string, fn: (running: RunningApp) => void, backends: BackendName[] = activeBackends()): void {
   for (const backend of backends) {

@@ -15,7 +15,10 @@ import { OperationalError, Terrapin } from '../../src/index.js';
 import { ConnectionError, MysqlServerError } from '../../src/dialects/mysql/wire/connection.js';
 import { MysqlWirePool, type MysqlWirePoolOptions } from '../../src/dialects/mysql/wire/pool.js';
 import { assertReserveUnderLoad } from '../support/pool-load.js';
-import { MYSQL_ADMIN_URL, activeBackends, freshDatabase } from '../support/backends.js';
+import { MYSQL_ADMIN_URL, TEST_DB_PREFIX, activeBackends, freshDatabase } from '../support/backends.js';
+
+/** A password user of this run's own (user names are server-wide, like databases). */
+const PW_USER = `${TEST_DB_PREFIX}pw`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -119,15 +122,15 @@ if (activeBackends().includes('mysql')) {
     it('authenticates with a password (mysql_native_password), and names a wrong one', async () => {
       const admin = await mysql.createConnection(MYSQL_ADMIN_URL);
       try {
-        await admin.query("DROP USER IF EXISTS 'terrapin_pw'@'%'");
-        await admin.query("CREATE USER 'terrapin_pw'@'%' IDENTIFIED BY 's3cret ü'");
-        await admin.query(`GRANT ALL ON \`${options.database}\`.* TO 'terrapin_pw'@'%'`);
-        const withPassword = newPool({ user: 'terrapin_pw', password: 's3cret ü' });
-        assert.equal(await value('SELECT CURRENT_USER()', [], withPassword), 'terrapin_pw@%');
-        const wrong = newPool({ user: 'terrapin_pw', password: 'nope' });
-        await assert.rejects(wrong.query('SELECT 1', []), (error: MysqlServerError) => error.errno === 1045 && /^Access denied for user 'terrapin_pw'@/.test(error.message));
+        await admin.query(`DROP USER IF EXISTS '${PW_USER}'@'%'`);
+        await admin.query(`CREATE USER '${PW_USER}'@'%' IDENTIFIED BY 's3cret ü'`);
+        await admin.query(`GRANT ALL ON \`${options.database}\`.* TO '${PW_USER}'@'%'`);
+        const withPassword = newPool({ user: PW_USER, password: 's3cret ü' });
+        assert.equal(await value('SELECT CURRENT_USER()', [], withPassword), `${PW_USER}@%`);
+        const wrong = newPool({ user: PW_USER, password: 'nope' });
+        await assert.rejects(wrong.query('SELECT 1', []), (error: MysqlServerError) => error.errno === 1045 && new RegExp(`^Access denied for user '${PW_USER}'@`).test(error.message));
       } finally {
-        await admin.query("DROP USER IF EXISTS 'terrapin_pw'@'%'");
+        await admin.query(`DROP USER IF EXISTS '${PW_USER}'@'%'`);
         await admin.end();
       }
     });

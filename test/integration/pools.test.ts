@@ -9,7 +9,11 @@ import postgres from 'postgres';
 import mysql from 'mysql2/promise';
 import { Model, OperationalError, Terrapin, fields, inTransaction } from '../../src/index.js';
 import { RequestTransaction } from '../../src/integrations/request-transaction.js';
-import { forEachBackend, type BackendContext } from '../support/backends.js';
+import { MYSQL_ADMIN_URL, PG_ADMIN_URL, forEachBackend, serverAddress, type BackendContext } from '../support/backends.js';
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const PG_AT = serverAddress(PG_ADMIN_URL);
+const MYSQL_AT = serverAddress(MYSQL_ADMIN_URL);
 
 class Item extends Model {
   id = fields.IntField({ pk: true });
@@ -75,7 +79,7 @@ async function attempts<T>(fn: () => Promise<T>): Promise<(T | 'failed')[]> {
       return outcomes;
     } catch (error) {
       assert.ok(error instanceof OperationalError, String(error));
-      assert.match(error.message, /^(PostgreSQL: (terminating connection due to administrator command|the connection to 127\.0\.0\.1:5432 was closed|read ECONNRESET)|MySQL: the connection to 127\.0\.0\.1:3306 was closed)$/);
+      assert.match(error.message, new RegExp(`^(PostgreSQL: (terminating connection due to administrator command|the connection to ${escaped(PG_AT)} was closed|read ECONNRESET)|MySQL: the connection to ${escaped(MYSQL_AT)} was closed)$`));
       outcomes.push('failed');
     }
   }
@@ -218,7 +222,7 @@ forEachBackend('pools', [{ Item }], (ctx) => {
           // The statement running when the server ended the session carries the server's FATAL message.
           assert.equal((error as Error).message, 'PostgreSQL: terminating connection due to administrator command');
         } else {
-          assert.equal((error as Error).message, 'MySQL: the connection to 127.0.0.1:3306 was closed');
+          assert.equal((error as Error).message, `MySQL: the connection to ${MYSQL_AT} was closed`);
         }
         return true;
       });

@@ -14,7 +14,7 @@ import { PostgresServerError } from '../../src/dialects/postgres/wire/backend.js
 import { WirePool, type WirePoolOptions } from '../../src/dialects/postgres/wire/pool.js';
 import { ConfigurationError, OperationalError, Terrapin } from '../../src/index.js';
 import { assertReserveUnderLoad } from '../support/pool-load.js';
-import { activeBackends, freshDatabase } from '../support/backends.js';
+import { TEST_DB_PREFIX, activeBackends, freshDatabase } from '../support/backends.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -155,7 +155,7 @@ if (activeBackends().includes('postgres')) {
     });
 
     it('closes connections idle longer than idleTimeout, and opens one again on demand', async () => {
-      const name = 'terrapin_idle_probe';
+      const name = `${TEST_DB_PREFIX}idle_probe`;
       const own = newPool({ idleTimeoutMs: 100, parameters: { TimeZone: 'UTC', application_name: name } });
       const count = async () => Number(await value('SELECT count(*) FROM pg_stat_activity WHERE application_name = $1', [name]));
       await own.query('SELECT 1', []);
@@ -166,7 +166,7 @@ if (activeBackends().includes('postgres')) {
     });
 
     it('opens min connections with the pool and keeps them through idle timeouts', async () => {
-      const name = 'terrapin_min_probe';
+      const name = `${TEST_DB_PREFIX}min_probe`;
       const own = newPool({ min: 2, max: 4, idleTimeoutMs: 100, parameters: { TimeZone: 'UTC', application_name: name } });
       const count = async () => Number(await value('SELECT count(*) FROM pg_stat_activity WHERE application_name = $1', [name]));
       await Promise.all([own.query('SELECT pg_sleep(0.05)', []), own.query('SELECT pg_sleep(0.05)', []), own.query('SELECT pg_sleep(0.05)', [])]);
@@ -248,7 +248,7 @@ if (activeBackends().includes('postgres')) {
     });
 
     it('never opens more than max connections: plain queries wait while transactions hold them all', async () => {
-      const name = 'terrapin_max_probe';
+      const name = `${TEST_DB_PREFIX}max_probe`;
       const own = newPool({ max: 2, parameters: { TimeZone: 'UTC', application_name: name } });
       const held = [await own.reserve(), await own.reserve()];
       const waiting = own.query('SELECT 42', []);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import mysql from 'mysql2/promise';
 import { ConfigurationError, Model, ParamsError, Terrapin, fields, inTransaction, type ModelClass, type Router, type TerrapinConfig } from '../../src/index.js';
-import { MYSQL_ADMIN_URL, PG_ADMIN_URL, activeBackends, type BackendName } from '../support/backends.js';
+import { MYSQL_ADMIN_URL, PG_ADMIN_URL, activeBackends, databaseName, type BackendName } from '../support/backends.js';
 
 class Note extends Model {
   id = fields.IntField({ pk: true });
@@ -32,7 +32,7 @@ class ReplicaRouter implements Router {
 
 /** Two fresh databases on the backend's server; returns their URLs. */
 async function twoDatabases(backend: BackendName, dir: string): Promise<{ primary: string; replica: string }> {
-  const names = { primary: 'terrapin_routers_primary', replica: 'terrapin_routers_replica' };
+  const names = { primary: databaseName('routers_primary'), replica: databaseName('routers_replica') };
   if (backend === 'sqlite') return { primary: `sqlite://${join(dir, 'primary.db')}`, replica: `sqlite://${join(dir, 'replica.db')}` };
   const urls: Record<string, string> = {};
   if (backend === 'postgres') {

@@ -12,15 +12,36 @@ export type BackendName = 'sqlite' | 'postgres' | 'mysql';
 export const PG_ADMIN_URL = process.env.TERRAPIN_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const MYSQL_ADMIN_URL = process.env.TERRAPIN_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
+/**
+ * Every database the suite creates (and drops) on a shared server starts with this prefix, so a run
+ * never touches databases of its own name from anyone else. TERRAPIN_TEST_DB_PREFIX sets it
+ * (lower-case letters, digits and underscores); two runs against one server need two prefixes.
+ */
+export const TEST_DB_PREFIX = testDatabasePrefix(process.env.TERRAPIN_TEST_DB_PREFIX ?? 'terrapin_test_');
+
+function testDatabasePrefix(prefix: string): string {
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(prefix)) {
+    throw new Error(`TERRAPIN_TEST_DB_PREFIX must be 1–31 lower-case letters, digits or underscores starting with a letter, got '${prefix}'`);
+  }
+  return prefix;
+}
+
+/** The host:port of an admin URL, as the wire clients name it in their messages. */
+export function serverAddress(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || (parsed.protocol.startsWith('postgres') ? '5432' : '3306')}`;
+}
+
 /** The backends this run covers (SQLite always). */
 export function activeBackends(): BackendName[] {
   const list = (process.env.TERRAPIN_TEST_BACKENDS ?? 'sqlite').split(',').map((s) => s.trim()).filter(Boolean);
   return list as BackendName[];
 }
 
-function databaseName(suite: string): string {
+/** The name of a suite's own database on PostgreSQL and MySQL. */
+export function databaseName(suite: string): string {
   if (!/^[a-z0-9_]+$/.test(suite)) throw new Error(`suite names are lower_snake_case, got '${suite}'`);
-  return `terrapin_${suite}`;
+  return `${TEST_DB_PREFIX}${suite}`;
 }
 
 /** Drops and recreates the suite's own database, so suites can run in parallel. Returns its URL. */
