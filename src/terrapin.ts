@@ -174,6 +174,7 @@ export class Terrapin implements Runtime {
     if (connectionNames.length === 0) throw new ConfigurationError('config.connections is empty; add at least one, e.g. { default: "sqlite://db.sqlite3" }.');
     for (const [name, entry] of Object.entries(config.connections)) {
       const settings = connectionSettings(entry, name);
+      DIALECTS[settings.dialect].checkSettings?.(settings, name);
       this.handles.set(name, new ConnectionHandle(name, settings, DIALECTS[settings.dialect], this.log));
     }
     const drafts: DraftEntry[] = [];

@@ -60,4 +60,9 @@ export interface Dialect {
   readonly values: ValueConventions;
   readonly introspection: Introspection;
   createPool(settings: ConnectionSettings, connectionName: string): DriverPool;
+  /**
+   * Refuses, with a ConfigurationError, URL options the backend's client does not know or values
+   * it cannot use; run at init, before any connection opens.
+   */
+  checkSettings?(settings: ConnectionSettings, connectionName: string): void;
 }

@@ -13,6 +13,13 @@ export interface PoolOptions {
   readonly max: number;
   /** 0 keeps idle connections open. */
   readonly idleTimeoutMs: number;
+  /**
+   * Whether plain queries may be pipelined onto a busy connection (default true). Behind a
+   * transaction-mode pooler each statement outside a transaction may run on another server
+   * session, and a pooler decides that between answers: one plain statement at a time per
+   * connection leaves it nothing to get wrong. Transactions pipeline either way.
+   */
+  readonly pipeline?: boolean;
 }
 
 /** What the pool tells a connection's owner: it went idle, or it closed. */
@@ -109,7 +116,7 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
       if (best === undefined || connection.pending < best.pending) best = connection;
     }
     if (this.connections.length < this.options.max) return this.open();
-    return best;
+    return this.options.pipeline === false ? undefined : best;
   }
 
   /** A connection of its own, for a transaction; `release` gives it back. */
@@ -165,10 +172,15 @@ export class ConnectionPool<C extends PooledConnection<R>, R> {
     this.onIdle(connection);
   }
 
-  /** Queries parked while every connection was reserved go to this one, now unreserved. */
+  /** Queries parked while every connection was reserved (or busy, without pipelining) go to this one, now free. */
   private serveParked(connection: C): void {
     const parked = this.parked;
     if (parked.length === 0) return;
+    if (this.options.pipeline === false) {
+      const { sql, params, resolve, reject } = parked.shift()!;
+      connection.query(sql, params).then(resolve, reject);
+      return;
+    }
     this.parked = [];
     for (const { sql, params, resolve, reject } of parked) connection.query(sql, params).then(resolve, reject);
   }

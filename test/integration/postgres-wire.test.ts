@@ -14,7 +14,7 @@ import { PostgresServerError } from '../../src/dialects/postgres/wire/backend.js
 import { WirePool, type WirePoolOptions } from '../../src/dialects/postgres/wire/pool.js';
 import { ConfigurationError, OperationalError, Terrapin } from '../../src/index.js';
 import { assertReserveUnderLoad } from '../support/pool-load.js';
-import { TEST_DB_PREFIX, activeBackends, freshDatabase } from '../support/backends.js';
+import { TEST_DB_PREFIX, activeBackends, freshDatabase, pgDirectUrl, pgWireOptions } from '../support/backends.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,18 +31,8 @@ if (activeBackends().includes('postgres')) {
     const value = async (sql: string, params: unknown[] = [], on: WirePool = pool): Promise<unknown> => (await on.query(sql, params)).rows[0]![0];
 
     before(async () => {
-      const url = new URL(await freshDatabase('postgres', 'pg_wire'));
-      options = {
-        host: url.hostname,
-        port: Number(url.port || 5432),
-        user: decodeURIComponent(url.username) || 'postgres',
-        password: '',
-        database: url.pathname.slice(1),
-        max: 1,
-        idleTimeoutMs: 0,
-        connectTimeoutMs: 5000,
-        parameters: { TimeZone: 'UTC' },
-      };
+      // The wire client's own behaviour, server sessions included: always the server itself, never a pooler.
+      options = pgWireOptions(pgDirectUrl(await freshDatabase('postgres', 'pg_wire')));
       pool = newPool();
     });
 

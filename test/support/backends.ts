@@ -6,11 +6,19 @@ import postgres from 'postgres';
 import mysql from 'mysql2/promise';
 import { after, before, describe } from 'node:test';
 import { Terrapin, type ModelSource } from '../../src/index.js';
+import type { WirePoolOptions } from '../../src/dialects/postgres/wire/pool.js';
 
 export type BackendName = 'sqlite' | 'postgres' | 'mysql';
 
 export const PG_ADMIN_URL = process.env.TERRAPIN_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const MYSQL_ADMIN_URL = process.env.TERRAPIN_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+/**
+ * Where Terrapin reaches the suites' PostgreSQL databases: the server itself, or a connection
+ * pooler in front of it (TERRAPIN_PG_POOLER_URL, e.g. the PgBouncer that TERRAPIN_PG_POOLER makes
+ * the runner start), with the URL's options ('?prepare=false'). Databases are still created and
+ * dropped directly on the server (PG_ADMIN_URL).
+ */
+export const PG_APP_URL = process.env.TERRAPIN_PG_POOLER_URL ?? PG_ADMIN_URL;
 
 /**
  * Every database the suite creates (and drops) on a shared server starts with this prefix, so a run
@@ -30,6 +38,35 @@ function testDatabasePrefix(prefix: string): string {
 export function serverAddress(url: string): string {
   const parsed = new URL(url);
   return `${parsed.hostname}:${parsed.port || (parsed.protocol.startsWith('postgres') ? '5432' : '3306')}`;
+}
+
+/** `url` with more query options (`'maxsize=2&acquire_timeout=0.5'`), after any it has (a pooler's '?prepare=false'). */
+export function withOptions(url: string, options: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}${options}`;
+}
+
+/** A suite database's URL on the PostgreSQL server itself (for admin clients), whatever pooler `url` goes through. */
+export function pgDirectUrl(url: string): string {
+  const direct = new URL(PG_ADMIN_URL);
+  direct.pathname = new URL(url).pathname;
+  return direct.toString();
+}
+
+/** Options for the PostgreSQL wire pool itself on a database `url` (one connection, default statement cache). */
+export function pgWireOptions(url: string): WirePoolOptions {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username) || 'postgres',
+    password: decodeURIComponent(parsed.password),
+    database: parsed.pathname.slice(1),
+    max: 1,
+    idleTimeoutMs: 0,
+    connectTimeoutMs: 5000,
+    parameters: { TimeZone: 'UTC' },
+    statementCacheSize: 1000,
+  };
 }
 
 /** The backends this run covers (SQLite always). */
@@ -56,7 +93,7 @@ export async function freshDatabase(backend: BackendName, suite: string): Promis
     } finally {
       await sql.end();
     }
-    const url = new URL(PG_ADMIN_URL);
+    const url = new URL(PG_APP_URL);
     url.pathname = `/${name}`;
     return url.toString();
   }

@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js';
 import { mysqlIntrospection } from './introspection.js';
 import { MysqlCompiler } from './compiler.js';
+import { checkMysqlOptions } from './client-options.js';
 import { MysqlPool } from './driver.js';
 import { mysqlValues } from './values.js';
 
@@ -32,6 +33,7 @@ function mysqlFamily(variant: Variant): Dialect {
     values: mysqlValues,
     introspection: mysqlIntrospection,
     createPool: (settings, connectionName) => new MysqlPool(settings, connectionName),
+    checkSettings: (settings, connectionName) => checkMysqlOptions(settings.options, connectionName),
   };
 }
 

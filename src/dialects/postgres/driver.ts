@@ -3,6 +3,7 @@ import type { DedicatedConnection, DriverPool, WriteResult } from '../../executi
 import { OperationalError } from '../../errors.js';
 import { guardedConnection, LOST_CONNECTION_CODES } from '../../execution/lost-connection.js';
 import { tlsFromOptions } from '../../execution/tls-settings.js';
+import { postgresClientOptions } from './client-options.js';
 import { translatePostgresError } from './errors.js';
 import type { QueryResult, WireConnection } from './wire/connection.js';
 import { WirePool } from './wire/pool.js';
@@ -53,8 +54,8 @@ export class PostgresPool implements DriverPool {
   private readonly pool: WirePool;
 
   constructor(settings: ConnectionSettings, connectionName: string) {
-    // TLS settings are the client's, not the server's (db-url.ts has checked their values).
-    const { ssl: _ssl, sslmode: _sslmode, sslrootcert: _sslrootcert, ...parameters } = settings.options;
+    // The client's own settings (TLS, statement preparation) are not sent to the server.
+    const { statementCacheSize, parameters } = postgresClientOptions(settings.options, connectionName);
     const tls = tlsFromOptions(settings.options, connectionName);
     this.pool = new WirePool({
       host: settings.host || '127.0.0.1',
@@ -67,6 +68,10 @@ export class PostgresPool implements DriverPool {
       idleTimeoutMs: settings.pool.idleTimeout * 1000,
       connectTimeoutMs: settings.pool.connectTimeout * 1000,
       parameters: { TimeZone: 'UTC', ...parameters },
+      statementCacheSize,
+      // Without named statements the client relies on nothing a session keeps between
+      // transactions, and so sends no statement while one outside a transaction is unanswered.
+      pipeline: statementCacheSize > 0,
       ...(tls === undefined ? {} : { tls }),
     });
   }

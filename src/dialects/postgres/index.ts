@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js';
 import { postgresIntrospection } from './introspection.js';
 import { PostgresCompiler } from './compiler.js';
+import { postgresClientOptions } from './client-options.js';
 import { PostgresPool } from './driver.js';
 import { postgresValues } from './values.js';
 
@@ -23,4 +24,5 @@ export const postgresDialect: Dialect = {
   values: postgresValues,
   introspection: postgresIntrospection,
   createPool: (settings, connectionName) => new PostgresPool(settings, connectionName),
+  checkSettings: (settings, connectionName) => void postgresClientOptions(settings.options, connectionName),
 };

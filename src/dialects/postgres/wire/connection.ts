@@ -1,13 +1,16 @@
 /**
  * One PostgreSQL connection speaking the extended query protocol. Each statement text is parsed
  * once per connection as a named statement (its result types described once), then run with
- * Bind/Execute/Sync only. Requests are pipelined: a request goes out as soon as it is made
- * (requests made in the same tick share one socket write) and the answers come back in order,
- * each ending with ReadyForQuery.
+ * Bind/Execute/Sync only; with `prepare: false` (for poolers that move a client between server
+ * sessions) every request carries its own Parse of the unnamed statement instead. Requests are
+ * pipelined: a request goes out as soon as it is made (requests made in the same tick share one
+ * socket write) and the answers come back in order, each ending with ReadyForQuery.
  */
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { ConnectionError, SocketConnection, type ServerLogin } from '../../../execution/socket-connection.js';
 import { messageReader, PostgresServerError, readCString, readErrorFields } from './backend.js';
+import { errorAdvice } from './error-advice.js';
 import { negotiateTls } from './tls.js';
 
 export { ConnectionError };
@@ -19,6 +22,11 @@ import type { PoolEvents } from '../../../execution/connection-pool.js';
 export interface ConnectOptions extends ServerLogin {
   /** Start-up parameters (run-time settings such as TimeZone). */
   readonly parameters: Readonly<Record<string, string>>;
+  /**
+   * Named statements kept per connection (the oldest is closed beyond this); 0 parses every
+   * request as the unnamed statement, which lives only until the next Parse of the same session.
+   */
+  readonly statementCacheSize: number;
 }
 
 export interface QueryResult {
@@ -43,9 +51,10 @@ interface Request {
   readonly resolve: (result: QueryResult) => void;
   readonly reject: (error: Error) => void;
   statement: Statement;
-  /** This request sent the Parse of its statement; `parsed` once the server confirmed it. */
+  /** This request sent the Parse of its statement (and its Describe). */
   prepares: boolean;
-  parsed: boolean;
+  /** How far the answer has come, to check it belongs to this request (see Step). */
+  step: Step;
   retried: boolean;
   rows: unknown[][];
   affected: number;
@@ -53,8 +62,44 @@ interface Request {
   error: Error | undefined;
 }
 
-/** Statements kept per connection; the oldest is closed on the server beyond this. */
-const MAX_STATEMENTS = 1000;
+/**
+ * The answer to one request, in order: ParseComplete and the statement's RowDescription or NoData
+ * (when it sent a Parse), BindComplete, its rows, CommandComplete, then ReadyForQuery — or an
+ * ErrorResponse anywhere, then ReadyForQuery. An answer out of this order belongs to someone else:
+ * a pooler that moved this session between server connections mid-request (PgBouncer in
+ * transaction mode can) delivers another request's answers, and reading them as this one's would
+ * return the wrong rows, so the connection is closed instead.
+ */
+const enum Step {
+  Sent,
+  Parsed,
+  Described,
+  Bound,
+  Complete,
+}
+
+/** A message that does not fit the answer expected (see Step). */
+class OutOfStep extends ConnectionError {
+  constructor(what: string) {
+    super(
+      `the server's answer does not match the request sent (${what}), so it may be another session's: ` +
+        'the connection was closed, and whether the statement ran is unknown. This happens behind a connection pooler in ' +
+        'transaction mode (PgBouncer pool_mode=transaction); add prepare=false to the database URL there.',
+      'CONNECTION_PROTOCOL',
+    );
+  }
+}
+
+/**
+ * Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE): never a named statement.
+ * Their Parse costs next to nothing, and behind a transaction-mode pooler a named BEGIN would meet
+ * server sessions that never prepared it: it would fail there, and the statement pipelined behind
+ * it would run, and commit, outside the transaction it belongs to.
+ */
+const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|START TRANSACTION)\b/i;
+
+/** Statements kept per connection unless the URL says otherwise (statement_cache_size). */
+export const DEFAULT_STATEMENT_CACHE_SIZE = 1000;
 
 /**
  * Errors of a named statement gone stale (a table it reads was altered so its result type changed,
@@ -87,6 +132,12 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
   private waiting: Request[] = [];
   private readonly statements = new Map<string, Statement>();
   private statementCount = 0;
+  /**
+   * Random per connection, so no two connections (of this process or another) ever name a
+   * statement alike: behind a pooler that hands a client another server session, a Bind of a name
+   * prepared elsewhere then fails with "does not exist" instead of running another client's SQL.
+   */
+  private readonly statementPrefix = `tp${randomBytes(6).toString('hex')}_`;
   private broken = false;
 
   constructor(
@@ -139,7 +190,7 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
         reject(error as Error);
         return;
       }
-      const request: Request = { sql, values, resolve, reject, statement: undefined!, prepares: false, parsed: false, retried: false, rows: [], affected: 0, command: '', error: undefined };
+      const request: Request = { sql, values, resolve, reject, statement: undefined!, prepares: false, step: Step.Sent, retried: false, rows: [], affected: 0, command: '', error: undefined };
       if (this.state === 'ready') this.send(request);
       else this.waiting.push(request);
     });
@@ -153,18 +204,21 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
   private send(request: Request): void {
     const writer = this.writer;
     const mark = writer.mark();
-    let statement = this.statements.get(request.sql);
-    const added = statement === undefined;
+    const cacheSize = TRANSACTION_CONTROL.test(request.sql) ? 0 : this.options.statementCacheSize;
+    let statement = cacheSize > 0 ? this.statements.get(request.sql) : undefined;
+    const added = statement === undefined && cacheSize > 0;
     try {
       if (statement === undefined) {
         // The evicted statement is closed before the new Parse: were the Parse to fail, the server
         // would skip the rest of the block and keep the evicted statement for good.
-        if (this.statements.size >= MAX_STATEMENTS) {
+        if (added && this.statements.size >= cacheSize) {
           const [oldestSql, oldest] = this.statements.entries().next().value as [string, Statement];
           this.statements.delete(oldestSql);
           writer.closeStatement(oldest.name);
         }
-        statement = { name: `terrapin_${++this.statementCount}`, decoders: undefined };
+        // Uncached, the unnamed statement: parsed, described and run in one Sync'd block, so the
+        // request needs nothing the session kept from an earlier one.
+        statement = { name: added ? `${this.statementPrefix}${++this.statementCount}` : '', decoders: undefined };
         writer.parse(statement.name, request.sql).describeStatement(statement.name);
         request.prepares = true;
       }
@@ -189,8 +243,14 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
       // An answer this client cannot read: the statement fails with the reason and the connection
       // goes, since what follows on the socket can no longer be trusted.
       const request = this.queue[0];
-      if (request !== undefined) request.error ??= error as Error;
       this.broken = true;
+      if (error instanceof OutOfStep) {
+        // Whatever this request was told before, it may have been another session's answer.
+        if (request !== undefined) request.error = error;
+        this.closeWith(error);
+        return;
+      }
+      if (request !== undefined) request.error ??= error as Error;
       this.closeWith(new ConnectionError(`could not read the server's answer (${(error as Error).message})`, 'CONNECTION_PROTOCOL', { cause: error }));
     }
   }
@@ -198,23 +258,33 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
   private dispatch(type: number, buffer: Buffer, start: number, end: number): void {
     switch (type) {
       case 0x44: // DataRow
+        if (this.queue[0]?.step !== Step.Bound) throw new OutOfStep('a row before BindComplete or after CommandComplete');
         this.onDataRow(buffer, start);
         return;
       case 0x43: { // CommandComplete
-        const request = this.queue[0]!;
+        const request = this.expect(Step.Bound, Step.Complete, 'CommandComplete');
         request.affected = tagCount(buffer, start, end);
         const space = buffer.indexOf(0x20, start);
         request.command = buffer.toString('latin1', start, space === -1 || space > end - 1 ? end - 1 : space);
         return;
       }
       case 0x31: // ParseComplete
-        this.queue[0]!.parsed = true;
+        this.expectParse(Step.Sent, Step.Parsed, 'ParseComplete');
         return;
       case 0x54: // RowDescription (of the statement being prepared)
-        this.queue[0]!.statement.decoders = this.readDescription(buffer, start);
+        this.expectParse(Step.Parsed, Step.Described, 'RowDescription').statement.decoders = this.readDescription(buffer, start);
         return;
       case 0x6e: // NoData: the statement returns no rows
-        this.queue[0]!.statement.decoders = [];
+        this.expectParse(Step.Parsed, Step.Described, 'NoData').statement.decoders = [];
+        return;
+      case 0x32: { // BindComplete
+        const request = this.queue[0];
+        this.expect(request?.prepares === true ? Step.Described : Step.Sent, Step.Bound, 'BindComplete');
+        return;
+      }
+      case 0x49: // EmptyQueryResponse
+      case 0x73: // PortalSuspended (not asked for: Execute asks for every row)
+        this.expect(Step.Bound, Step.Complete, 'the end of a statement');
         return;
       case 0x5a: // ReadyForQuery
         this.onReady(String.fromCharCode(buffer[start]!));
@@ -232,11 +302,25 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
       case 0x57: // CopyBothResponse
         // The server now waits for data the client does not have; only closing the session ends that.
         throw new Error('COPY … FROM STDIN is not supported by Terrapin\'s PostgreSQL client; insert with bulkCreate instead');
-      // BindComplete, CloseComplete, ParameterDescription, EmptyQueryResponse, NoticeResponse,
-      // NotificationResponse, ParameterStatus, BackendKeyData, PortalSuspended: nothing to do.
+      // CloseComplete, ParameterDescription, NoticeResponse, NotificationResponse, ParameterStatus,
+      // BackendKeyData: nothing to do.
       default:
         return;
     }
+  }
+
+  /** The request being answered, which must be at step `from`; it moves on to `to`. */
+  private expect(from: Step, to: Step, what: string): Request {
+    const request = this.queue[0];
+    if (request === undefined || request.step !== from) throw new OutOfStep(`${what} ${request === undefined ? 'with no request waiting' : 'out of order'}`);
+    request.step = to;
+    return request;
+  }
+
+  /** As `expect`, for the messages only a request that sent a Parse gets. */
+  private expectParse(from: Step, to: Step, what: string): Request {
+    if (this.queue[0]?.prepares === false) throw new OutOfStep(`${what} for a statement this connection did not parse`);
+    return this.expect(from, to, what);
   }
 
   private readDescription(buffer: Buffer, start: number): (Decoder | undefined)[] {
@@ -273,6 +357,8 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
   }
 
   private onError(error: PostgresServerError): void {
+    const advice = errorAdvice(error, this.options.statementCacheSize > 0);
+    if (advice !== undefined) error.message = `${error.message}. ${advice}.`;
     if (error.severity === 'FATAL' || error.severity === 'PANIC') this.closeReason ??= error;
     if (this.state === 'connecting') {
       this.closeReason = error;
@@ -293,7 +379,10 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
       if (waiting.length === 0) this.events.idle(this);
       return;
     }
-    const request = this.queue.shift()!;
+    const request = this.queue[0];
+    if (request === undefined) throw new OutOfStep('ReadyForQuery with no request waiting');
+    if (request.error === undefined && request.step !== Step.Complete) throw new OutOfStep('ReadyForQuery before the statement completed');
+    this.queue.shift();
     if (request.error === undefined) {
       request.resolve({ rows: request.rows, affected: request.affected, command: request.command });
     } else {
@@ -304,7 +393,7 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
 
   private fail(request: Request, status: string): void {
     const statement = request.statement;
-    if (request.prepares && !request.parsed) statement.failed = request.error;
+    if (request.prepares && request.step === Step.Sent) statement.failed = request.error;
     // Pipelined behind a Parse that failed: that failure is the answer, not "does not exist".
     const error = statement.failed ?? request.error!;
     const stale = statement.failed === undefined && error instanceof PostgresServerError && STALE_STATEMENT_ROUTINES.has(error.routine ?? '');
@@ -321,7 +410,8 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
       request.retried = true;
       request.error = undefined;
       request.rows = [];
-      request.prepares = request.parsed = false;
+      request.prepares = false;
+      request.step = Step.Sent;
       this.send(request);
       return;
     }
