@@ -12,6 +12,7 @@ import { spec } from 'node:test/reporters';
 import postgres from 'postgres';
 import mysql from 'mysql2/promise';
 import { MYSQL_ADMIN_URL, PG_ADMIN_URL, type BackendName } from './support/backends.js';
+import { startPgbouncer, type Pgbouncer } from './support/pgbouncer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -45,6 +46,22 @@ async function reachable(backend: BackendName): Promise<string | undefined> {
   }
 }
 
+/**
+ * TERRAPIN_PG_POOLER=transaction (or session) with TERRAPIN_PG_POOLER_PORT: the PostgreSQL suites
+ * reach their databases through a PgBouncer started here in that mode, with prepare=false in
+ * transaction mode (docs/deployment.md). Its pool is large enough for two suites at a time.
+ */
+async function startPooler(): Promise<Pgbouncer | undefined> {
+  const mode = process.env.TERRAPIN_PG_POOLER;
+  if (mode === undefined || mode === '') return undefined;
+  const port = Number(process.env.TERRAPIN_PG_POOLER_PORT);
+  if (mode !== 'transaction' && mode !== 'session') throw new Error(`TERRAPIN_PG_POOLER is 'transaction' or 'session', got '${mode}'`);
+  if (!Number.isInteger(port) || port <= 0) throw new Error('TERRAPIN_PG_POOLER needs TERRAPIN_PG_POOLER_PORT, a free port for the PgBouncer it starts');
+  const started = await startPgbouncer({ port, mode, server: PG_ADMIN_URL, poolSize: 20, maxUserConnections: 60 });
+  process.env.TERRAPIN_PG_POOLER_URL = started.url('postgres', mode === 'transaction' ? '?prepare=false' : '');
+  return started;
+}
+
 const required = process.env.TERRAPIN_REQUIRE_ALL_BACKENDS === '1';
 const backends: BackendName[] = ['sqlite'];
 for (const [backend, label, url] of [
@@ -59,9 +76,10 @@ for (const [backend, label, url] of [
   } else console.log(`skipping ${label}: cannot connect to ${url} (${problem})`);
 }
 process.env.TERRAPIN_TEST_BACKENDS = backends.join(',');
+const pooler = backends.includes('postgres') ? await startPooler() : undefined;
 // Every cached statement is compiled afresh too and compared (src/plan/statement-cache.ts).
 process.env.TERRAPIN_VERIFY_QUERY_CACHE ??= '1';
-console.log(`backends: ${backends.join(', ')}`);
+console.log(`backends: ${backends.join(', ')}${pooler === undefined ? '' : ` (PostgreSQL through PgBouncer in ${pooler.mode} mode on port ${pooler.port})`}`);
 
 const filter = process.argv.slice(2);
 const files = testFiles(here).filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)));
@@ -81,6 +99,7 @@ stream.on('test:fail', (event) => {
 });
 stream.compose(new spec()).pipe(process.stdout);
 await new Promise<void>((resolve) => stream.on('end', () => resolve()));
+await pooler?.stop();
 // Let the reporter flush before the closing line.
 await new Promise((resolve) => setTimeout(resolve, 50));
 if (skipped.length > 0) {

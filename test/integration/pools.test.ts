@@ -9,7 +9,7 @@ import postgres from 'postgres';
 import mysql from 'mysql2/promise';
 import { Model, OperationalError, Terrapin, fields, inTransaction } from '../../src/index.js';
 import { RequestTransaction } from '../../src/integrations/request-transaction.js';
-import { MYSQL_ADMIN_URL, PG_ADMIN_URL, forEachBackend, serverAddress, type BackendContext } from '../support/backends.js';
+import { MYSQL_ADMIN_URL, PG_ADMIN_URL, forEachBackend, pgDirectUrl, withOptions, serverAddress, type BackendContext } from '../support/backends.js';
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const PG_AT = serverAddress(PG_ADMIN_URL);
@@ -45,7 +45,7 @@ async function holdConnection(): Promise<{ release: () => void; done: Promise<vo
 /** The connections of the suite's database other than the admin's own: ends them server-side. */
 async function killConnections(ctx: BackendContext): Promise<number> {
   if (ctx.backend === 'postgres') {
-    const admin = postgres(ctx.url, { max: 1, onnotice: () => {} });
+    const admin = postgres(pgDirectUrl(ctx.url), { max: 1, onnotice: () => {} });
     try {
       const pids = await admin`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
       for (const { pid } of pids) await admin`SELECT pg_terminate_backend(${pid})`;
@@ -96,7 +96,7 @@ forEachBackend('pools', [{ Item }], (ctx) => {
   const max = () => (ctx.backend === 'sqlite' ? 1 : 2);
 
   before(async () => {
-    await Terrapin.init({ dbUrl: `${ctx.url}?maxsize=${max()}&acquire_timeout=0.5`, modules: { models: [Item] } });
+    await Terrapin.init({ dbUrl: withOptions(ctx.url, `maxsize=${max()}&acquire_timeout=0.5`), modules: { models: [Item] } });
     await Terrapin.generateSchemas({ safe: true });
   });
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import mysql from 'mysql2/promise';
 import { ConfigurationError, Model, ParamsError, Terrapin, fields, inTransaction, type ModelClass, type Router, type TerrapinConfig } from '../../src/index.js';
-import { MYSQL_ADMIN_URL, PG_ADMIN_URL, activeBackends, databaseName, type BackendName } from '../support/backends.js';
+import { MYSQL_ADMIN_URL, PG_ADMIN_URL, PG_APP_URL, activeBackends, databaseName, type BackendName } from '../support/backends.js';
 
 class Note extends Model {
   id = fields.IntField({ pk: true });
@@ -41,7 +41,7 @@ async function twoDatabases(backend: BackendName, dir: string): Promise<{ primar
       for (const [key, name] of Object.entries(names)) {
         await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
         await sql.unsafe(`CREATE DATABASE "${name}"`);
-        const url = new URL(PG_ADMIN_URL);
+        const url = new URL(PG_APP_URL);
         url.pathname = `/${name}`;
         urls[key] = url.toString();
       }
