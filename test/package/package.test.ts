@@ -8,9 +8,12 @@
  *   subpath in `exports`;
  * - the README's "Twenty lines" compiled with `tsc --init`'s settings and run;
  * - CommonJS: a `.cts` consumer compiled and run, `require()` of every subpath;
+ * - docs/web.md's Fastify, Hono and Express examples, run as written, answering HTTP;
  * - what an editor shows for a field and for query results.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +64,7 @@ before(async () => {
   // The README's install steps, with the frameworks of the subpaths, at the repository's versions.
   await npm(['init', '-y'], project);
   await npm(['pkg', 'set', 'type=module'], project);
-  const pinned = ['better-sqlite3', 'zod', 'fastify', '@fastify/swagger', '@fastify/swagger-ui', 'hono', 'express', '@types/express', '@types/node'];
+  const pinned = ['better-sqlite3', 'zod', 'fastify', '@fastify/swagger', '@fastify/swagger-ui', 'hono', '@hono/node-server', 'express', '@types/express', '@types/node'];
   await npm(['install', '--ignore-scripts', tarball, ...pinned.map((name) => `${name}@${installedVersion(name)}`)], project);
   copySqliteBuild(project);
   await run(process.execPath, [TS5, '--init'], project);
@@ -255,4 +258,65 @@ describe('what an editor shows', () => {
     // The attribute itself keeps the brand the mapped types need; TypeScript shows the alias.
     assert.equal(shown.get('name'), 'Branded<string, FieldInfo<string, "text", false, false, false>>');
   });
+});
+
+/** Polls until the server answers (any status), or fails after the deadline. */
+async function listening(base: string, child: ReturnType<typeof spawn>, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the example exited with ${child.exitCode}: ${output()}`);
+    try {
+      await fetch(base);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`the example did not listen at ${base}: ${output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function call(base: string, path: string, body?: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${base}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+describe("docs/web.md's examples, run as written", () => {
+  const web = readFileSync(join(root, 'docs', 'web.md'), 'utf8');
+  // Ports of this suite's range (TEAM.md: 20000–20499).
+  for (const [index, framework] of (['Fastify', 'Hono', 'Express'] as const).entries()) {
+    it(`${framework}: creates, reads, answers 404, 400 and 422 in FastAPI's shape, stops on SIGTERM`, async () => {
+      const file = join(project, `web-${framework.toLowerCase()}.mjs`);
+      const source = codeBlockAfter(web, `## ${framework}`);
+      writeFileSync(file, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+      const port = 20_010 + index;
+      const base = `http://127.0.0.1:${port}`;
+      const env = { ...process.env, PORT: String(port), DATABASE_URL: `sqlite://web-${framework.toLowerCase()}.sqlite3` };
+      const child = spawn(process.execPath, [file], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      try {
+        await listening(base, child, () => output);
+        const created = await call(base, '/users', JSON.stringify({ name: 'Ann' }));
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        const { id } = created.body as { id: number };
+        assert.deepEqual(await call(base, `/users/${id}`), { status: 200, body: { id, name: 'Ann' } });
+        assert.deepEqual(await call(base, `/users/${id + 1}`), { status: 404, body: { detail: `No User matches id=${id + 1}.` } });
+        assert.deepEqual(await call(base, '/no/such/route'), { status: 404, body: { detail: 'Not Found' } });
+        const malformed = await call(base, '/users', '{"name": ');
+        assert.equal(malformed.status, 400, JSON.stringify(malformed.body));
+        assert.equal(typeof (malformed.body as { detail: unknown }).detail, 'string');
+        const empty = await call(base, '/users', '{}');
+        assert.equal(empty.status, 422, JSON.stringify(empty.body));
+        assert.ok(Array.isArray((empty.body as { detail: unknown }).detail));
+      } finally {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await once(child, 'exit');
+        clearTimeout(timer);
+      }
+      assert.equal(child.signalCode === 'SIGKILL', false, `the ${framework} example did not stop on SIGTERM: ${output}`);
+    });
+  }
 });
