@@ -1,4 +1,4 @@
-import { IntegrityError, OperationalError } from '../../errors.js';
+import { IntegrityError, OperationalError, TransactionRetryError } from '../../errors.js';
 
 /** Maps a better-sqlite3 error to the Terrapin hierarchy, keeping it as `cause`. */
 export function translateSqliteError(error: unknown, sql: string): Error {
@@ -6,6 +6,14 @@ export function translateSqliteError(error: unknown, sql: string): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
     return new IntegrityError(`${message} (SQLite ${code})`, { cause: error, sql });
+  }
+  // The database stayed locked by another connection past busy_timeout (or a read snapshot went
+  // stale): nothing was written, and the transaction can run again once the lock clears.
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+    return new TransactionRetryError(
+      `SQLite: ${message} (${code}): another connection held the database past busy_timeout. Raise ?busy_timeout=ms, keep write transactions short, or run the transaction again (inTransaction(fn, { retry: { attempts: 3 } })).`,
+      { cause: error, sql, code },
+    );
   }
   return new OperationalError(`SQLite: ${message}`, { cause: error, sql });
 }
