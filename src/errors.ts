@@ -14,7 +14,9 @@
  * └── OperationalError     the database refused or failed
  *     ├── IntegrityError   unique, not null, foreign key
  *     ├── TransactionRetryError  deadlock or serialization failure: run the transaction again
- *     ├── CommitOutcomeUnknownError  the connection went while COMMIT was unanswered
+ *     ├── DatabaseUnavailableError  cannot connect, connection lost, no free pooled connection in time
+ *     │   ├── QueryTimeoutError  a statement got no answer within query_timeout (or the server's statement timeout)
+ *     │   └── CommitOutcomeUnknownError  the connection went while COMMIT was unanswered
  *     ├── DoesNotExist
  *     ├── MultipleObjectsReturned
  *     ├── IncompleteInstanceError
@@ -90,10 +92,23 @@ export class TransactionRetryError extends OperationalError {
 }
 
 /**
+ * The database cannot be used right now: connecting failed (refused, timed out, too many
+ * connections, the server starting or shutting down), the connection was lost, or no pooled
+ * connection came free within acquire_timeout. Usually transient: a web app answers 503.
+ */
+export class DatabaseUnavailableError extends OperationalError {}
+
+/**
+ * A statement got no answer within `query_timeout` (the connection it was on is closed, since its
+ * state is unknown), or the server cancelled it at its own statement timeout.
+ */
+export class QueryTimeoutError extends DatabaseUnavailableError {}
+
+/**
  * The connection was lost (or timed out) after COMMIT was sent and before the server answered
  * it: the transaction may or may not have been committed. Check before doing the work again.
  */
-export class CommitOutcomeUnknownError extends OperationalError {}
+export class CommitOutcomeUnknownError extends DatabaseUnavailableError {}
 
 /** `get()` found no row. */
 export class DoesNotExist extends OperationalError {

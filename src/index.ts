@@ -69,6 +69,8 @@ export {
   OperationalError,
   IntegrityError,
   TransactionRetryError,
+  DatabaseUnavailableError,
+  QueryTimeoutError,
   CommitOutcomeUnknownError,
   DoesNotExist,
   MultipleObjectsReturned,

@@ -114,7 +114,7 @@ export function runInTransaction<T>(
     if (retry !== undefined) {
       return Promise.reject(
         new TransactionManagementError(
-          `A nested inTransaction on connection '${handle.connectionName}' is a savepoint and cannot retry on its own: a deadlock or serialization failure rolls back the whole transaction, not just the savepoint. ` +
+          `A nested inTransaction on connection '${handle.connectionName}' is a savepoint and cannot retry on its own: running a transaction again means running all of it (MySQL rolls the whole of it back on a deadlock, and a serialization failure needs a new snapshot). ` +
             'Pass retry to the outermost inTransaction instead.',
         ),
       );
