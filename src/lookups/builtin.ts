@@ -135,7 +135,15 @@ function textMatch(name: string, mode: LikeMode, caseInsensitive: boolean): Look
       if (typeof value === 'number' || typeof value === 'bigint') return String(value);
       throw new ParamsError(`${field.modelName}: filter '${key}' takes a string, got ${value === null ? 'null' : typeof value}.`);
     },
-    build: (target, _field, value) => ({ kind: 'like', expr: target, value: value as string, mode, caseInsensitive }),
+    build: (target, field, value) => ({
+      kind: 'like',
+      expr: target,
+      value: value as string,
+      mode,
+      caseInsensitive,
+      // Only a column is known to have the field's type (an annotation may compute anything).
+      ...(target.kind === 'column' ? { storage: field.columnType().type } : {}),
+    }),
   };
 }
 

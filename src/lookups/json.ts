@@ -164,7 +164,8 @@ function buildPathCondition(target: Expr, { path, test }: PathCondition): Expr {
     case 'range':
       return { kind: 'between', expr: at(typeof test.low === 'number' ? 'number' : 'string'), low: param(test.low), high: param(test.high) };
     case 'like':
-      return { kind: 'like', expr: at('string'), value: test.value, mode: test.mode, caseInsensitive: test.caseInsensitive };
+      // The extraction at 'string' is text on every backend, so it needs no cast.
+      return { kind: 'like', expr: at('string'), value: test.value, mode: test.mode, caseInsensitive: test.caseInsensitive, storage: 'text' };
     case 'contains':
       return containmentOf(at('json'), test.json, test.contained);
   }

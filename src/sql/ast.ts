@@ -80,6 +80,12 @@ export interface LikeNode {
   readonly value: string;
   readonly mode: LikeMode;
   readonly caseInsensitive: boolean;
+  /**
+   * The column type `expr` has, when it is a column (or 'text' for an expression known to be
+   * text). A text column is matched as it is, so an index on it can serve a prefix; anything
+   * else is cast to text first.
+   */
+  readonly storage?: ColumnType['type'];
 }
 export interface DatePartNode {
   readonly kind: 'datePart';

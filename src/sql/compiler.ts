@@ -209,11 +209,26 @@ export abstract class SqlCompiler {
 
   protected like(node: LikeNode, params: unknown[]): string {
     const pattern = likePattern(node.value, node.mode);
-    const target = this.expr(node.expr, params);
+    const target = this.likeTarget(node, params);
     if (node.caseInsensitive) {
-      return `${this.upper(this.textCast(target))} LIKE ${this.upper(this.param(pattern, params))} ESCAPE '${LIKE_ESCAPE}'`;
+      return `${this.upper(target)} LIKE ${this.upper(this.param(pattern, params))} ESCAPE '${LIKE_ESCAPE}'`;
     }
-    return `${this.textCast(target)} LIKE ${this.param(pattern, params)} ESCAPE '${LIKE_ESCAPE}'`;
+    return `${target} LIKE ${this.param(pattern, params)} ESCAPE '${LIKE_ESCAPE}'`;
+  }
+
+  /**
+   * What a pattern is matched against: a text column as it is — a cast around it would hide the
+   * column from the planner, which then scans instead of reading an index range for a prefix —
+   * and anything else cast to text.
+   */
+  protected likeTarget(node: LikeNode, params: unknown[]): string {
+    const sql = this.expr(node.expr, params);
+    return node.storage !== undefined && this.storedAsText(node.storage) ? sql : this.textCast(sql);
+  }
+
+  /** Column types this backend stores as text. */
+  protected storedAsText(type: ColumnType['type']): boolean {
+    return type === 'text' || type === 'varchar';
   }
 
   protected upper(sql: string): string {

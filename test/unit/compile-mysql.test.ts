@@ -172,6 +172,14 @@ describe('mysql compiler: text matching', () => {
       );
     });
   }
+
+  it('matches a text or UUID column without a cast, which keeps its binary collation and its index', () => {
+    for (const storage of ['varchar', 'text', 'uuid'] as const) {
+      expect(whereSelect(like('ab', 'startsWith', false, col('name'), storage)), `${WHERE}\`name\` LIKE ? ESCAPE '!'`, ['ab%']);
+      expect(whereSelect(like('ab', 'contains', true, col('name'), storage)), `${WHERE}UPPER(\`name\`) LIKE UPPER(?) ESCAPE '!'`, ['%ab%']);
+    }
+    expect(whereSelect(like('1', 'startsWith', false, col('name'), 'int')), `${WHERE}CAST(\`name\` AS CHAR) LIKE ? ESCAPE '!'`, ['1%']);
+  });
 });
 
 describe('mysql compiler: date parts and decimals', () => {

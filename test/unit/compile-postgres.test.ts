@@ -129,6 +129,14 @@ describe('postgres compiler: text matching', () => {
       );
     });
   }
+
+  it('matches a text column without a cast; a UUID column is cast', () => {
+    for (const storage of ['varchar', 'text'] as const) {
+      expect(whereSelect(like('ab', 'startsWith', false, col('name'), storage)), `${WHERE}"name" LIKE $1 ESCAPE '!'`, ['ab%']);
+      expect(whereSelect(like('ab', 'endsWith', true, col('name'), storage)), `${WHERE}UPPER("name") LIKE UPPER($1) ESCAPE '!'`, ['%ab']);
+    }
+    expect(whereSelect(like('ab', 'startsWith', false, col('name'), 'uuid')), `${WHERE}CAST("name" AS VARCHAR) LIKE $1 ESCAPE '!'`, ['ab%']);
+  });
 });
 
 describe('postgres compiler: date parts and decimals', () => {

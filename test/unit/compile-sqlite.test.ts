@@ -135,6 +135,18 @@ describe('sqlite compiler: text matching', () => {
       );
     });
   }
+
+  it('matches a text or UUID column without a cast, so an index on it serves a prefix', () => {
+    for (const storage of ['varchar', 'text', 'uuid'] as const) {
+      expect(whereSelect(like('ab', 'startsWith', false, col('name'), storage)), `${WHERE}"name" GLOB ?`, ['ab*']);
+      expect(
+        whereSelect(like('ab', 'startsWith', true, col('name'), storage)),
+        `${WHERE}terrapin_upper("name") LIKE terrapin_upper(?) ESCAPE '!'`,
+        ['ab%'],
+      );
+    }
+    expect(whereSelect(like('1', 'startsWith', false, col('name'), 'int')), `${WHERE}CAST("name" AS TEXT) GLOB ?`, ['1*']);
+  });
 });
 
 describe('sqlite compiler: date parts and decimals', () => {

@@ -142,6 +142,11 @@ export class MysqlCompiler extends SqlCompiler {
     return `CAST(${sql} AS CHAR)`;
   }
 
+  /** UUIDs are CHAR(36) here; a text column keeps its binary collation when it is not cast. */
+  protected override storedAsText(type: ColumnType['type']): boolean {
+    return type === 'uuid' || super.storedAsText(type);
+  }
+
   protected override datePart(node: DatePartNode, params: unknown[]): string {
     const expr = this.expr(node.expr, params);
     if (node.part === 'week') return `WEEK(${expr}, 3)`;

@@ -90,8 +90,17 @@ export class SqliteCompiler extends SqlCompiler {
     return `terrapin_upper(${sql})`;
   }
 
+  /** UUIDs are CHAR(36) here. */
+  protected override storedAsText(type: ColumnType['type']): boolean {
+    return type === 'uuid' || super.storedAsText(type);
+  }
+
+  /**
+   * GLOB on a text column with a prefix pattern reads a range of a (BINARY-collated) index on it;
+   * the case-insensitive forms go through terrapin_upper, which no index serves.
+   */
   protected override like(node: LikeNode, params: unknown[]): string {
-    const target = this.textCast(this.expr(node.expr, params));
+    const target = this.likeTarget(node, params);
     if (node.caseInsensitive) {
       const pattern = likePattern(node.value, node.mode);
       return `${this.upper(target)} LIKE ${this.upper(this.param(pattern, params))} ESCAPE '${LIKE_ESCAPE}'`;

@@ -43,12 +43,19 @@ export const between = (expr: Expr, low: unknown, high: unknown): Expr => ({
   low: param(low),
   high: param(high),
 });
-export const like = (value: string, mode: LikeMode, caseInsensitive: boolean, expr: Expr = col('name')): Expr => ({
+export const like = (
+  value: string,
+  mode: LikeMode,
+  caseInsensitive: boolean,
+  expr: Expr = col('name'),
+  storage?: ColumnType['type'],
+): Expr => ({
   kind: 'like',
   expr,
   value,
   mode,
   caseInsensitive,
+  ...(storage === undefined ? {} : { storage }),
 });
 export const datePart = (part: DatePart, storage: 'datetime' | 'date' | 'time' = 'datetime', expr: Expr = col('at')): Expr => ({
   kind: 'datePart',
