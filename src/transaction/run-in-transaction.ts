@@ -1,4 +1,3 @@
-import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionHandle } from '../execution/connection-handle.js';
 import type { IsolationLevel, TransactionNode } from '../sql/ast.js';
 import { ConfigurationError, ParamsError, TransactionManagementError, TransactionRetryError } from '../errors.js';
@@ -7,6 +6,16 @@ import type { Dialect } from '../dialects/dialect.js';
 
 /** Current transactions by connection name; immutable so concurrent branches never share edits. */
 export type TransactionStore = ReadonlyMap<string, TransactionClient>;
+
+/**
+ * The part of `AsyncLocalStorage` used here, written out so that these declarations, which the
+ * public `TransactionOptions` type pulls in, do not import `node:async_hooks` (a consumer
+ * compiling without @types/node would fail on it).
+ */
+export interface TransactionStorage {
+  getStore(): TransactionStore | undefined;
+  run<R>(store: TransactionStore, callback: () => R): R;
+}
 
 function control(action: TransactionNode['action'], savepoint?: string, isolation?: IsolationLevel): TransactionNode {
   return { kind: 'transaction', action, savepoint, ...(isolation === undefined ? {} : { isolation }) };
@@ -92,7 +101,7 @@ function exec(client: TransactionClient, node: TransactionNode): Promise<unknown
  * With `retry`, a TransactionRetryError runs `fn` again in a new transaction.
  */
 export function runInTransaction<T>(
-  storage: AsyncLocalStorage<TransactionStore>,
+  storage: TransactionStorage,
   handle: ConnectionHandle,
   fn: (client: TransactionClient) => Promise<T>,
   options: TransactionOptions = {},
@@ -133,7 +142,7 @@ export function runInTransaction<T>(
 
 /** The outermost transaction, run until it succeeds, fails otherwise, or has run `attempts` times. */
 async function runRetrying<T>(
-  storage: AsyncLocalStorage<TransactionStore>,
+  storage: TransactionStorage,
   store: TransactionStore | undefined,
   handle: ConnectionHandle,
   fn: (client: TransactionClient) => Promise<T>,
@@ -186,7 +195,7 @@ const MAX_BACKOFF_MS = 1000;
 
 /** One run of an outermost transaction. */
 async function runOnce<T>(
-  storage: AsyncLocalStorage<TransactionStore>,
+  storage: TransactionStorage,
   store: TransactionStore | undefined,
   handle: ConnectionHandle,
   fn: (client: TransactionClient) => Promise<T>,
@@ -225,7 +234,7 @@ async function runOnce<T>(
 const lastSavepoint = new WeakMap<TransactionClient, Promise<void>>();
 
 async function runInSavepoint<T>(
-  storage: AsyncLocalStorage<TransactionStore>,
+  storage: TransactionStorage,
   store: TransactionStore,
   outer: TransactionClient,
   fn: (client: TransactionClient) => Promise<T>,
@@ -244,7 +253,7 @@ async function runInSavepoint<T>(
 }
 
 async function runSavepoint<T>(
-  storage: AsyncLocalStorage<TransactionStore>,
+  storage: TransactionStorage,
   store: TransactionStore,
   outer: TransactionClient,
   fn: (client: TransactionClient) => Promise<T>,

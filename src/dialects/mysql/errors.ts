@@ -1,5 +1,6 @@
 import { DatabaseUnavailableError, IntegrityError, OperationalError, QueryTimeoutError, TransactionRetryError } from '../../errors.js';
 import { LOST_CONNECTION_CODES, UNREACHABLE_CODES } from '../../execution/lost-connection.js';
+import { MISSING_TABLE_HINT } from '../missing-table.js';
 
 /** Server error numbers that mean a violated constraint. */
 const INTEGRITY_ERRNOS = new Set([
@@ -40,6 +41,8 @@ export function translateMysqlError(error: unknown, sql: string): Error {
   if (typeof errno === 'number' && INTEGRITY_ERRNOS.has(errno)) {
     return new IntegrityError(`${message} (MySQL errno ${errno})`, { cause: error, sql });
   }
+  // 1146 ER_NO_SUCH_TABLE.
+  if (errno === 1146) return new OperationalError(`MySQL: ${message}. ${MISSING_TABLE_HINT}`, { cause: error, sql });
   if (typeof errno === 'number' && RETRYABLE_ERRNOS.has(errno)) {
     return new TransactionRetryError(
       `MySQL: ${message} (errno ${errno}). Run the transaction again from the start (inTransaction(fn, { retry: { attempts: 3 } }) does).`,

@@ -1,5 +1,6 @@
 import { DatabaseUnavailableError, IntegrityError, OperationalError, QueryTimeoutError, TransactionRetryError } from '../../errors.js';
 import { LOST_CONNECTION_CODES, UNREACHABLE_CODES } from '../../execution/lost-connection.js';
+import { MISSING_TABLE_HINT } from '../missing-table.js';
 
 /** SQLSTATEs after which PostgreSQL has given up on the transaction and a new run may succeed. */
 const RETRYABLE = new Set([
@@ -24,6 +25,8 @@ export function translatePostgresError(error: unknown, sql: string): Error {
     const detail = (error as { detail?: string }).detail;
     return new IntegrityError(`${message}${detail ? ` (${detail})` : ''}`, { cause: error, sql });
   }
+  // 42P01 undefined_table.
+  if (code === '42P01') return new OperationalError(`PostgreSQL: ${message}. ${MISSING_TABLE_HINT}`, { cause: error, sql });
   if (typeof code === 'string' && RETRYABLE.has(code)) {
     return new TransactionRetryError(
       `PostgreSQL: ${message} (SQLSTATE ${code}). The transaction was rolled back; run it again from the start (inTransaction(fn, { retry: { attempts: 3 } }) does).`,
