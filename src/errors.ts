@@ -13,6 +13,10 @@
  * ├── NotSupportedError    the backend cannot do this
  * └── OperationalError     the database refused or failed
  *     ├── IntegrityError   unique, not null, foreign key
+ *     ├── TransactionRetryError  deadlock or serialization failure: run the transaction again
+ *     ├── DatabaseUnavailableError  cannot connect, connection lost, no free pooled connection in time
+ *     │   ├── QueryTimeoutError  a statement got no answer within query_timeout (or the server's statement timeout)
+ *     │   └── CommitOutcomeUnknownError  the connection went while COMMIT was unanswered
  *     ├── DoesNotExist
  *     ├── MultipleObjectsReturned
  *     ├── IncompleteInstanceError
@@ -72,6 +76,39 @@ export class OperationalError extends TerrapinError {
 
 /** A constraint was violated: unique, not null, foreign key or check. */
 export class IntegrityError extends OperationalError {}
+
+/**
+ * A deadlock or serialization failure (PostgreSQL 40001/40P01, MySQL 1213/1205, SQLite BUSY): the
+ * database gave up on the transaction, and running it again from the start may well succeed.
+ * `code` is the backend's (SQLSTATE, errno or SQLite code); `cause` the driver's error.
+ * `inTransaction(fn, { retry: { attempts: 3 } })` runs `fn` again when it sees one.
+ */
+export class TransactionRetryError extends OperationalError {
+  readonly code: string;
+  constructor(message: string, options: { cause?: unknown; sql?: string; code: string }) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
+/**
+ * The database cannot be used right now: connecting failed (refused, timed out, too many
+ * connections, the server starting or shutting down), the connection was lost, or no pooled
+ * connection came free within acquire_timeout. Usually transient: a web app answers 503.
+ */
+export class DatabaseUnavailableError extends OperationalError {}
+
+/**
+ * A statement got no answer within `query_timeout` (the connection it was on is closed, since its
+ * state is unknown), or the server cancelled it at its own statement timeout.
+ */
+export class QueryTimeoutError extends DatabaseUnavailableError {}
+
+/**
+ * The connection was lost (or timed out) after COMMIT was sent and before the server answered
+ * it: the transaction may or may not have been committed. Check before doing the work again.
+ */
+export class CommitOutcomeUnknownError extends DatabaseUnavailableError {}
 
 /** `get()` found no row. */
 export class DoesNotExist extends OperationalError {

@@ -57,7 +57,7 @@ export { LazyResult } from './query/lazy-result.js';
 export type { BulkCreateOptions, BulkUpdateOptions } from './model/bulk.js';
 export type { Lookup } from './lookups/registry.js';
 export { TransactionClient } from './transaction/transaction-client.js';
-export type { TransactionOptions } from './transaction/run-in-transaction.js';
+export type { TransactionOptions, RetryOptions } from './transaction/run-in-transaction.js';
 export type { IsolationLevel } from './sql/ast.js';
 export type { Router } from './terrapin.js';
 export type { GenerateSchemasOptions } from './schema/generate.js';
@@ -78,6 +78,10 @@ export {
   NotSupportedError,
   OperationalError,
   IntegrityError,
+  TransactionRetryError,
+  DatabaseUnavailableError,
+  QueryTimeoutError,
+  CommitOutcomeUnknownError,
   DoesNotExist,
   MultipleObjectsReturned,
   IncompleteInstanceError,

@@ -10,8 +10,10 @@ export interface PoolSettings {
   readonly idleTimeout: number;
   /** Seconds to wait for the database to accept a new connection. */
   readonly connectTimeout: number;
-  /** Seconds a transaction (or a query behind it) waits for a free connection before OperationalError. */
+  /** Seconds a transaction (or a query behind it) waits for a free connection before DatabaseUnavailableError. */
   readonly acquireTimeout: number;
+  /** Seconds a statement sent to the server may wait for its answer before QueryTimeoutError (0: no limit). */
+  readonly queryTimeout: number;
 }
 
 /** One named connection, parsed from a URL or a `{ engine, credentials }` object. */
@@ -69,6 +71,7 @@ const POOL_KEYS: Record<string, keyof PoolSettings> = {
   idle_timeout: 'idleTimeout',
   connect_timeout: 'connectTimeout',
   acquire_timeout: 'acquireTimeout',
+  query_timeout: 'queryTimeout',
 };
 
 function poolFrom(dialect: DialectName, raw: Record<string, string>, where: string): PoolSettings {
@@ -78,6 +81,7 @@ function poolFrom(dialect: DialectName, raw: Record<string, string>, where: stri
     idleTimeout: 60,
     connectTimeout: 10,
     acquireTimeout: 10,
+    queryTimeout: 0,
   };
   for (const [key, value] of Object.entries(raw)) {
     const target = POOL_KEYS[key];
@@ -92,6 +96,12 @@ function poolFrom(dialect: DialectName, raw: Record<string, string>, where: stri
   if (pool.max < 1) throw new ConfigurationError(`${where}: the pool's maxsize must be at least 1, got ${pool.max}.`);
   // SQLite has one connection per database (one writer); a larger pool would only mislead.
   if (dialect === 'sqlite') pool.max = 1;
+  // Its statements run inside this process, synchronously: nothing can stop one from outside.
+  if (dialect === 'sqlite' && pool.queryTimeout > 0) {
+    throw new ConfigurationError(
+      `${where}: SQLite cannot apply query_timeout (its statements run inside this process and cannot be stopped from outside); drop it, and use busy_timeout (milliseconds) to bound waits for another process's lock.`,
+    );
+  }
   if (pool.min > pool.max) pool.min = pool.max;
   return pool;
 }

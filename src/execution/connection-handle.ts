@@ -3,7 +3,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { DedicatedConnection, DriverPool, RowsOptions, WriteResult } from './driver.js';
 import type { Target } from './target.js';
 import type { QueryLog } from './query-log.js';
-import { OperationalError } from '../errors.js';
+import { DatabaseUnavailableError } from '../errors.js';
 import { DeadlineWaits } from './deadline-waits.js';
 import { SlotGate } from './slot-gate.js';
 
@@ -45,15 +45,15 @@ export class ConnectionHandle implements Target {
     return this.pool.write(sql, params);
   }
 
-  private exhausted(): OperationalError {
+  private exhausted(): DatabaseUnavailableError {
     const { max, acquireTimeout } = this.settings.pool;
-    return new OperationalError(
+    return new DatabaseUnavailableError(
       `Connection '${this.connectionName}': all ${max} pooled connection${max === 1 ? ' is' : 's are'} held by transactions and none came free within ${acquireTimeout}s. Raise the pool size (?maxsize=N in the URL) or keep transactions shorter.`,
     );
   }
 
   /**
-   * A connection of its own, for a transaction; OperationalError when none comes free in time.
+   * A connection of its own, for a transaction; DatabaseUnavailableError when none comes free in time.
    * Synchronous when a slot and a connection are free at once: a transaction that does not wait
    * pays for no promise, timer or wait record (the SQLite request path counts them).
    */

@@ -30,6 +30,8 @@ export interface ServerLogin {
   readonly password: string;
   readonly database: string;
   readonly connectTimeoutMs: number;
+  /** Milliseconds a sent statement may wait for its answer before the connection is closed (0: no limit). */
+  readonly queryTimeoutMs?: number;
   /** TLS, when the URL asks for it (sslmode). */
   readonly tls?: TlsSettings;
 }
@@ -40,6 +42,7 @@ export interface SocketTarget {
   /** A Unix socket instead of host and port. */
   readonly path?: string;
   readonly connectTimeoutMs: number;
+  readonly queryTimeoutMs?: number;
 }
 
 /** `Self` is the subclass, so the pool's events are typed with it. */
@@ -62,6 +65,10 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
   private settleReady!: { resolve: () => void; reject: (error: Error) => void };
   private markGone!: () => void;
   private readonly where: string;
+  private readonly queryTimeoutMs: number;
+  /** When the oldest unanswered request started waiting for its own answer; 0 when none is sent. */
+  private headSince = 0;
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     target: SocketTarget,
@@ -72,6 +79,7 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
     this.ready.catch(() => {});
     this.gone = new Promise<void>((resolve) => (this.markGone = resolve));
     this.where = `${target.host}:${target.port}`;
+    this.queryTimeoutMs = target.queryTimeoutMs ?? 0;
     const socket = target.path === undefined ? connectTcp({ host: target.host, port: target.port }) : connectTcp({ path: target.path });
     this.socket = socket;
     socket.setNoDelay(true);
@@ -114,7 +122,10 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
   }
 
   private readonly noteError = (error: NodeJS.ErrnoException): void => {
-    this.closeReason ??= new ConnectionError(error.message, error.code ?? 'CONNECTION_ERROR', { cause: error });
+    // A write after the server hung up: Node's words for it ("This socket has been ended by the
+    // other party") say less than what happened.
+    const message = error.code === 'EPIPE' ? `the connection to ${this.where} was closed` : error.message;
+    this.closeReason ??= new ConnectionError(message, error.code ?? 'CONNECTION_ERROR', { cause: error });
   };
 
   private readonly feed = (chunk: Buffer): void => this.onData(chunk);
@@ -146,6 +157,48 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
     this.settleReady.resolve();
   }
 
+  /**
+   * A request went out. Answers come in order, so
+   * the oldest request's clock starts when the one before it was answered: each statement gets
+   * `queryTimeoutMs` of its own, however many are pipelined behind it, and one timer per
+   * connection watches them all.
+   */
+  protected watchSent(): void {
+    if (this.queryTimeoutMs <= 0) return;
+    if (this.headSince === 0) this.headSince = Date.now();
+    if (this.watchdog === undefined) this.armWatchdog(this.queryTimeoutMs);
+  }
+
+  /** The oldest request got its whole answer; `inFlight` are still unanswered. */
+  protected watchAnswered(inFlight: number): void {
+    if (this.queryTimeoutMs <= 0) return;
+    this.headSince = inFlight > 0 ? Date.now() : 0;
+  }
+
+  private armWatchdog(ms: number): void {
+    this.watchdog = setTimeout(this.checkWatchdog, ms);
+    // The socket keeps the process alive while a request waits; the timer need not.
+    this.watchdog.unref();
+  }
+
+  private readonly checkWatchdog = (): void => {
+    this.watchdog = undefined;
+    if (this.headSince === 0 || this.state === 'closed') return;
+    const left = this.headSince + this.queryTimeoutMs - Date.now();
+    if (left > 0) {
+      this.armWatchdog(left);
+      return;
+    }
+    // Whatever the server does with the statement later, this connection's answers can no longer
+    // be matched to requests with certainty: it goes, and its requests fail with the reason.
+    this.closeWith(
+      new ConnectionError(
+        `no answer from ${this.where} within ${this.queryTimeoutMs / 1000}s (query_timeout), so the connection was closed`,
+        'QUERY_TIMEOUT',
+      ),
+    );
+  };
+
   /** Requests made in the same tick go out in one write. */
   protected scheduleFlush(): void {
     if (this.flushScheduled) return;
@@ -163,6 +216,8 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
 
   private onClose(): void {
     if (this.state === 'closed') return;
+    clearTimeout(this.watchdog);
+    this.headSince = 0;
     const wasConnecting = this.state === 'connecting';
     this.state = 'closed';
     const reason = this.closeReason ?? new ConnectionError(`the connection to ${this.where} was closed`, 'CONNECTION_CLOSED');

@@ -12,7 +12,7 @@ import { Terrapin } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import { NOT_FOUND, errorResponse, type ErrorResponse } from './error-response.js';
 import { startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
-import { RequestTransaction } from './request-transaction.js';
+import { RequestTransaction, requestTransactionOptions } from './request-transaction.js';
 
 export type { TerrapinHandle } from './lifecycle.js';
 export type { ErrorBody, ErrorResponse, ValidationIssue } from './error-response.js';
@@ -116,7 +116,8 @@ export interface TransactionalOptions extends TransactionOptions, ErrorHandlerOp
  * response is written, so the client can read its writes), roll back for a 4xx/5xx or an error.
  */
 export function transactional(options: TransactionalOptions = {}): RequestHandler {
-  const { terrapin = Terrapin.default, logError = defaultLog, ...transactionOptions } = options;
+  const { terrapin = Terrapin.default, logError = defaultLog, ...rest } = options;
+  const transactionOptions = requestTransactionOptions(rest, 'transactional()');
   return (req, res, next) => {
     const transaction = new RequestTransaction(terrapin, transactionOptions);
     const end = res.end;

@@ -24,7 +24,7 @@ import { ajvIssues, requestPart, type AjvErrorLike } from './ajv-issues.js';
 import { installValidators } from './fastify-validator.js';
 import { NOT_FOUND, errorResponse, validationResponse, type ErrorResponse } from './error-response.js';
 import { registerOpenApi, type OpenApiOptions } from './fastify-openapi.js';
-import { RequestTransaction } from './request-transaction.js';
+import { RequestTransaction, requestTransactionOptions } from './request-transaction.js';
 
 export type { OpenApiOptions } from './fastify-openapi.js';
 export type { ErrorBody, ErrorResponse, ValidationIssue } from './error-response.js';
@@ -129,7 +129,7 @@ function finishTransaction(
 function makeTransactional(route: RouteOptions, terrapin: Terrapin): void {
   const setting = route.config?.transaction;
   if (setting === undefined || setting === false || route.config?.[WRAPPED as never] === true) return;
-  const options: TransactionOptions = setting === true ? {} : setting;
+  const options: TransactionOptions = setting === true ? {} : requestTransactionOptions(setting, `Route ${String(route.method)} ${route.url}`);
   const handler = route.handler;
   route.handler = function transactionalHandler(this: FastifyInstance, request, reply) {
     const transaction = new RequestTransaction(terrapin, options);

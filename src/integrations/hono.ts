@@ -14,7 +14,7 @@ import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import type { TransactionClient } from '../transaction/transaction-client.js';
 import { NOT_FOUND, errorResponse } from './error-response.js';
 import { startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
-import { RequestTransaction } from './request-transaction.js';
+import { RequestTransaction, requestTransactionOptions } from './request-transaction.js';
 
 export type { TerrapinHandle } from './lifecycle.js';
 export type { ErrorBody, ErrorResponse, ValidationIssue } from './error-response.js';
@@ -92,7 +92,8 @@ export interface TransactionalOptions extends TransactionOptions {
  * (a streamed body written later would run its queries after the transaction ended).
  */
 export function transactional(options: TransactionalOptions = {}): MiddlewareHandler {
-  const { terrapin = Terrapin.default, ...transactionOptions } = options;
+  const { terrapin = Terrapin.default, ...rest } = options;
+  const transactionOptions = requestTransactionOptions(rest, 'transactional()');
   return async (c, next) => {
     const transaction = new RequestTransaction(terrapin, transactionOptions);
     try {

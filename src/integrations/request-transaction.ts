@@ -9,10 +9,25 @@
 import type { Terrapin } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import type { TransactionClient } from '../transaction/transaction-client.js';
+import { ConfigurationError } from '../errors.js';
 
 /** Whether a response with this status keeps the request's writes: 2xx and 3xx commit, errors roll back. */
 export function commits(status: number): boolean {
   return status >= 200 && status < 400;
+}
+
+/**
+ * The options of a request transaction, checked when the route or middleware is declared. `retry`
+ * cannot apply: running the handler again could send a second response or repeat its effects.
+ */
+export function requestTransactionOptions(options: TransactionOptions, where: string): TransactionOptions {
+  if (options.retry !== undefined) {
+    throw new ConfigurationError(
+      `${where}: a request transaction cannot retry (the handler would run twice, and its response may already be on its way). ` +
+        'Let the TransactionRetryError answer 503 so the client retries, or run the work in inTransaction(fn, { retry }) on a route without a request transaction.',
+    );
+  }
+  return options;
 }
 
 /** Thrown inside the transaction callback to roll it back; never leaves this module. */

@@ -14,6 +14,15 @@ import { describeModel, type ModelDescription } from './describe.js';
 import { fullHydrator } from './hydrate.js';
 import { column, emptySelect } from '../sql/ast.js';
 import type { Target } from '../execution/target.js';
+import { TransactionClient } from '../transaction/transaction-client.js';
+
+/** How often updateOrCreate, in a transaction of its own, runs again after a deadlock. */
+const UPSERT_RETRY = { attempts: 10 } as const;
+
+/** `query` as a locking read with a shared lock. */
+function shareLocked<M extends Model, R>(query: QuerySet<M, R>): QuerySet<M, R> {
+  return new QuerySet<M, R>({ ...query.state, lock: { nowait: false, skipLocked: false, of: [], share: true } });
+}
 
 /** A model class, as static methods see `this`. */
 export interface ModelClass<M extends Model = Model> {
@@ -213,7 +222,8 @@ export class Model {
 
   /**
    * The row matching `filters`, or a new one made from the filters and `defaults`.
-   * Safe under concurrency: a create that loses a unique-key race returns the winner's row.
+   * Safe under concurrency: a create that loses a unique-key race returns the winner's row, inside
+   * a transaction too (the insert runs in a savepoint, and the winner is read with a locking read).
    */
   static async getOrCreate<M extends Model>(
     this: ModelClass<M>,
@@ -230,6 +240,7 @@ export class Model {
     const { runtime } = meta.bound();
     const target = runtime.target(meta, options.usingDb, 'write');
     try {
+      // Its own transaction, or a savepoint inside the caller's: a lost race undoes only the insert.
       const created = await runtime.inTransaction(
         async (tx) => {
           const instance = buildInstance(meta, data);
@@ -241,13 +252,24 @@ export class Model {
       return [created, true];
     } catch (error) {
       if (!(error instanceof IntegrityError)) throw error;
-      const winner = await base.filter(filters).getOrNone();
+      // Lost the race: the winner has committed. Inside a transaction a plain read would look at
+      // its snapshot (MySQL's REPEATABLE READ took it at the first read above, before the winner's
+      // row); a locking read sees the latest committed row. Shared, so the other losers' reads
+      // neither wait for it nor deadlock with it (each holds a shared lock on the key already).
+      const again = base.filter(filters);
+      const winner = await (target instanceof TransactionClient ? shareLocked(again) : again).getOrNone();
       if (winner === null) throw error;
       return [winner, false];
     }
   }
 
-  /** Updates the row matching `filters` with `defaults` (locking it), or creates it. */
+  /**
+   * Updates the row matching `filters` with `defaults` (locking it), or creates it. Safe under
+   * concurrency: a create that loses the race updates the winner's row instead. On its own it
+   * runs in a transaction that is run again after a deadlock (InnoDB's gap locks make them common
+   * here); inside your transaction a deadlock reaches you as TransactionRetryError, for your
+   * inTransaction's `retry`.
+   */
   static async updateOrCreate<M extends Model>(
     this: ModelClass<M>,
     filters: FilterInput<M>,
@@ -258,17 +280,22 @@ export class Model {
     const { runtime } = meta.bound();
     const target = runtime.target(meta, options.usingDb, 'write');
     const cls = this as unknown as typeof Model & ModelClass<M>;
+    const update = async (row: M, tx: Target): Promise<[M, boolean]> => {
+      row.updateFromDict((defaults ?? {}) as never);
+      await row.save({ usingDb: tx });
+      return [row, false];
+    };
     return runtime.inTransaction(
       async (tx) => {
-        const existing = await new QuerySet<M>(meta).usingDb(tx).filter(filters).selectForUpdate().getOrNone();
-        if (existing !== null) {
-          existing.updateFromDict((defaults ?? {}) as never);
-          await existing.save({ usingDb: tx });
-          return [existing, false] as [M, boolean];
-        }
-        return cls.getOrCreate.call(this, filters, defaults, { usingDb: tx }) as Promise<[M, boolean]>;
+        const locked = new QuerySet<M>(meta).usingDb(tx).filter(filters).selectForUpdate();
+        const existing = await locked.getOrNone();
+        if (existing !== null) return update(existing, tx);
+        const [row, created] = (await cls.getOrCreate.call(this, filters, defaults, { usingDb: tx })) as [M, boolean];
+        if (created) return [row, true];
+        // Another transaction created it meanwhile: lock the winner's row and update it.
+        return update(await locked.get(), tx);
       },
-      { connection: target.connectionName },
+      { connection: target.connectionName, ...(target instanceof TransactionClient ? {} : { retry: UPSERT_RETRY }) },
     );
   }
 

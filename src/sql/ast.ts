@@ -237,6 +237,12 @@ export interface LockOptions {
   readonly nowait: boolean;
   readonly skipLocked: boolean;
   readonly of: readonly string[];
+  /**
+   * A shared lock (FOR SHARE, LOCK IN SHARE MODE) instead of an exclusive one: a locking read that
+   * sees the latest committed row without blocking other readers that lock it too (getOrCreate's
+   * re-read after a lost race).
+   */
+  readonly share?: boolean;
 }
 
 export interface SelectNode {

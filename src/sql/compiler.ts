@@ -331,7 +331,7 @@ export abstract class SqlCompiler {
   }
 
   protected lock(lock: LockOptions): string {
-    let sql = ' FOR UPDATE';
+    let sql = lock.share === true ? ' FOR SHARE' : ' FOR UPDATE';
     if (lock.of.length > 0) sql += ` OF ${lock.of.map((t) => this.quoteIdent(t)).join(', ')}`;
     if (lock.nowait) sql += ' NOWAIT';
     if (lock.skipLocked) sql += ' SKIP LOCKED';

@@ -1,6 +1,6 @@
 import type { ConnectionHandle } from '../execution/connection-handle.js';
 import type { IsolationLevel, TransactionNode } from '../sql/ast.js';
-import { ParamsError, TransactionManagementError } from '../errors.js';
+import { ConfigurationError, ParamsError, TransactionManagementError, TransactionRetryError } from '../errors.js';
 import { TransactionClient, TransactionSession, type Statement } from './transaction-client.js';
 import type { Dialect } from '../dialects/dialect.js';
 
@@ -40,6 +40,23 @@ export interface TransactionOptions {
   connection?: string;
   /** Isolation level of a new transaction (SQLite's are always serializable). */
   isolation?: IsolationLevel;
+  /**
+   * Runs the callback again, in a new transaction, when the database gives up on it with a
+   * deadlock or serialization failure (TransactionRetryError). Outermost transactions only.
+   */
+  retry?: RetryOptions;
+}
+
+/** How often, and how far apart, `inTransaction` runs a transaction the database gave up on. */
+export interface RetryOptions {
+  /** Runs in all, the first included (a whole number ≥ 1). */
+  attempts: number;
+  /**
+   * Milliseconds to wait before run n + 1 (n = 1, 2, …): a function of n and the error, or a base
+   * delay (default 10) doubled after each run, at most 1 000, with random jitter so that the
+   * transactions that collided do not collide again.
+   */
+  backoff?: number | ((attempt: number, error: TransactionRetryError) => number);
 }
 
 const ISOLATION_LEVELS: readonly IsolationLevel[] = ['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'];
@@ -81,28 +98,109 @@ function exec(client: TransactionClient, node: TransactionNode): Promise<unknown
  * Runs `fn` in a transaction on `handle`: BEGIN, then COMMIT when it returns or ROLLBACK when
  * it throws (the error is rethrown). Inside a transaction on the same connection it uses a
  * savepoint instead, so an inner failure caught by the caller undoes only the inner part.
+ * With `retry`, a TransactionRetryError runs `fn` again in a new transaction.
  */
-export async function runInTransaction<T>(
+export function runInTransaction<T>(
   storage: TransactionStorage,
   handle: ConnectionHandle,
   fn: (client: TransactionClient) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
-  const { isolation } = options;
+  const { isolation, retry } = options;
   if (isolation !== undefined && !ISOLATION_LEVELS.includes(isolation)) {
-    throw new ParamsError(`Unknown isolation level '${String(isolation)}'; use one of ${ISOLATION_LEVELS.join(', ')}.`);
+    return Promise.reject(new ParamsError(`Unknown isolation level '${String(isolation)}'; use one of ${ISOLATION_LEVELS.join(', ')}.`));
   }
   const store = storage.getStore();
   const outer = store?.get(handle.connectionName);
   if (outer !== undefined && outer.isActive) {
     if (isolation !== undefined) {
-      throw new TransactionManagementError(
-        `A nested inTransaction on connection '${handle.connectionName}' is a savepoint and cannot set the isolation level; set it on the outer transaction.`,
+      return Promise.reject(
+        new TransactionManagementError(
+          `A nested inTransaction on connection '${handle.connectionName}' is a savepoint and cannot set the isolation level; set it on the outer transaction.`,
+        ),
+      );
+    }
+    if (retry !== undefined) {
+      return Promise.reject(
+        new TransactionManagementError(
+          `A nested inTransaction on connection '${handle.connectionName}' is a savepoint and cannot retry on its own: running a transaction again means running all of it (MySQL rolls the whole of it back on a deadlock, and a serialization failure needs a new snapshot). ` +
+            'Pass retry to the outermost inTransaction instead.',
+        ),
       );
     }
     return runInSavepoint(storage, store!, outer, fn);
   }
+  if (retry === undefined) return runOnce(storage, store, handle, fn, isolation);
+  let schedule: (attempt: number, error: TransactionRetryError) => number;
+  try {
+    schedule = retrySchedule(retry);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return runRetrying(storage, store, handle, fn, isolation, retry.attempts, schedule);
+}
 
+/** The outermost transaction, run until it succeeds, fails otherwise, or has run `attempts` times. */
+async function runRetrying<T>(
+  storage: TransactionStorage,
+  store: TransactionStore | undefined,
+  handle: ConnectionHandle,
+  fn: (client: TransactionClient) => Promise<T>,
+  isolation: IsolationLevel | undefined,
+  attempts: number,
+  schedule: (attempt: number, error: TransactionRetryError) => number,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(storage, store, handle, fn, isolation);
+    } catch (error) {
+      if (!(error instanceof TransactionRetryError) || attempt >= attempts) throw error;
+      const delay = schedule(attempt, error);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+const RETRY_KEYS = new Set(['attempts', 'backoff']);
+
+/** Checks `retry` and returns the delay before each further run. */
+function retrySchedule(retry: RetryOptions): (attempt: number, error: TransactionRetryError) => number {
+  if (typeof retry !== 'object' || retry === null) {
+    throw new ParamsError(`inTransaction's retry takes { attempts, backoff? }, got ${JSON.stringify(retry)}.`);
+  }
+  for (const key of Object.keys(retry)) {
+    if (!RETRY_KEYS.has(key)) throw new ConfigurationError(`inTransaction's retry has no option '${key}'; it takes attempts and backoff.`);
+  }
+  const { attempts, backoff = 10 } = retry;
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new ParamsError(`inTransaction's retry.attempts is the number of runs in all, a whole number of at least 1; got ${JSON.stringify(attempts)}.`);
+  }
+  if (typeof backoff === 'function') {
+    return (attempt, error) => {
+      const delay = backoff(attempt, error);
+      if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0) {
+        throw new ParamsError(`inTransaction's retry.backoff returned ${JSON.stringify(delay)}; it must return a number of milliseconds ≥ 0.`, { cause: error });
+      }
+      return delay;
+    };
+  }
+  if (typeof backoff !== 'number' || !Number.isFinite(backoff) || backoff < 0) {
+    throw new ParamsError(`inTransaction's retry.backoff is a number of milliseconds ≥ 0 or a function; got ${JSON.stringify(backoff)}.`);
+  }
+  // "Full jitter": a random delay up to the doubled base, so colliding transactions spread out.
+  return (attempt) => Math.random() * Math.min(MAX_BACKOFF_MS, backoff * 2 ** (attempt - 1));
+}
+
+const MAX_BACKOFF_MS = 1000;
+
+/** One run of an outermost transaction. */
+async function runOnce<T>(
+  storage: TransactionStorage,
+  store: TransactionStore | undefined,
+  handle: ConnectionHandle,
+  fn: (client: TransactionClient) => Promise<T>,
+  isolation: IsolationLevel | undefined,
+): Promise<T> {
   const acquired = handle.acquire();
   // Awaiting only a real wait: `await` on a ready value would still cost a promise and a tick.
   const connection = acquired instanceof Promise ? await acquired : acquired;

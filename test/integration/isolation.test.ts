@@ -9,10 +9,10 @@ import { AsyncResource } from 'node:async_hooks';
 import { beforeEach, it } from 'node:test';
 import {
   Model,
-  OperationalError,
   ParamsError,
   TransactionClient,
   TransactionManagementError,
+  TransactionRetryError,
   fields,
   inTransaction,
   type IsolationLevel,
@@ -114,12 +114,12 @@ forEachBackend('isolation', [{ Row }], (ctx) => {
       const results = await Promise.allSettled([both(), both()]);
       const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
       assert.equal(failed.length, 1, 'exactly one of them fails');
-      assert.ok(failed[0]!.reason instanceof OperationalError, String(failed[0]!.reason));
+      assert.ok(failed[0]!.reason instanceof TransactionRetryError, String(failed[0]!.reason));
       assert.match(
         (failed[0]!.reason as Error).message,
         ctx.backend === 'postgres'
-          ? /^PostgreSQL: could not serialize access due to read\/write dependencies among transactions$/
-          : /^MySQL: Deadlock found when trying to get lock; try restarting transaction$/,
+          ? /^PostgreSQL: could not serialize access due to read\/write dependencies among transactions \(SQLSTATE 40001\)\. The transaction was rolled back/
+          : /^MySQL: Deadlock found when trying to get lock; try restarting transaction \(errno 1213\)\. Run the transaction again/,
       );
       assert.equal(await Row.all().count(), 2, 'the seed and the one committed write');
     });

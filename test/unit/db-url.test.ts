@@ -20,7 +20,7 @@ describe('parseDbUrl: SQLite', () => {
     assert.equal(parseDbUrl('sqlite://my%20file.db').path, 'my file.db');
     const settings = parseDbUrl('SQLITE://db.sqlite3');
     assert.equal(settings.dialect, 'sqlite');
-    assert.deepEqual(settings.pool, { min: 1, max: 1, idleTimeout: 60, connectTimeout: 10, acquireTimeout: 10 });
+    assert.deepEqual(settings.pool, { min: 1, max: 1, idleTimeout: 60, connectTimeout: 10, acquireTimeout: 10, queryTimeout: 0 });
     assert.deepEqual(settings.options, {});
   });
 
@@ -72,13 +72,13 @@ describe('parseDbUrl: PostgreSQL and MySQL', () => {
 
   it('reads pool parameters and keeps other parameters as options', () => {
     const settings = parseDbUrl('postgres://u@h/d?minsize=2&maxsize=20&idle_timeout=30&connect_timeout=2.5&acquire_timeout=4&application_name=api');
-    assert.deepEqual(settings.pool, { min: 2, max: 20, idleTimeout: 30, connectTimeout: 2.5, acquireTimeout: 4 });
+    assert.deepEqual(settings.pool, { min: 2, max: 20, idleTimeout: 30, connectTimeout: 2.5, acquireTimeout: 4, queryTimeout: 0 });
     assert.deepEqual(settings.options, { application_name: 'api' });
     assert.deepEqual(parseDbUrl('mysql://u@h/d?ssl=true').options, { ssl: 'true' });
     assert.throws(() => parseDbUrl('mysql://u@h/d?sslmode=always'), /^ConfigurationError: connection 'default': sslmode=always is not a TLS mode; use one of disable, allow, prefer, require, verify-ca, verify-full\.$/);
-    assert.deepEqual(parseDbUrl('mysql://u@h/d?min_size=3&max_size=4').pool, { min: 3, max: 4, idleTimeout: 60, connectTimeout: 10, acquireTimeout: 10 });
+    assert.deepEqual(parseDbUrl('mysql://u@h/d?min_size=3&max_size=4').pool, { min: 3, max: 4, idleTimeout: 60, connectTimeout: 10, acquireTimeout: 10, queryTimeout: 0 });
     assert.equal(parseDbUrl('mysql://u@h/d?pool_size=7').pool.max, 7);
-    assert.deepEqual(parseDbUrl('postgres://u@h/d').pool, { min: 1, max: 10, idleTimeout: 60, connectTimeout: 10, acquireTimeout: 10 });
+    assert.deepEqual(parseDbUrl('postgres://u@h/d').pool, { min: 1, max: 10, idleTimeout: 60, connectTimeout: 10, acquireTimeout: 10, queryTimeout: 0 });
     assert.equal(parseDbUrl('postgres://u@h/d?minsize=5&maxsize=2').pool.min, 2, 'min is capped at max');
   });
 });

@@ -36,6 +36,8 @@ export class MysqlCompiler extends SqlCompiler {
   }
 
   protected override lock(lock: LockOptions): string {
+    // MariaDB has no FOR SHARE; MySQL 8 still takes the older spelling.
+    if (lock.share === true && lock.of.length === 0 && !lock.nowait && !lock.skipLocked) return ' LOCK IN SHARE MODE';
     if (lock.of.length > 0 && !this.lockOf) {
       throw new NotSupportedError(
         `MariaDB has no SELECT … FOR UPDATE OF; drop the 'of' option (it locks the rows of every joined table).`,

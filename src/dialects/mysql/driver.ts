@@ -3,7 +3,7 @@ import type { DedicatedConnection, DriverPool, WriteResult } from '../../executi
 import { guardedConnection, LOST_CONNECTION_CODES } from '../../execution/lost-connection.js';
 import { tlsFromOptions } from '../../execution/tls-settings.js';
 import { translateMysqlError } from './errors.js';
-import type { MysqlConnection, MysqlResult } from './wire/connection.js';
+import { CONNECTION_ENDING_ERRORS, MysqlServerError, type MysqlConnection, type MysqlResult } from './wire/connection.js';
 import { MysqlWirePool } from './wire/pool.js';
 
 /** Every connection reads and writes DATETIME in UTC and refuses bad data instead of truncating. */
@@ -26,13 +26,25 @@ async function runWrite(run: Promise<MysqlResult>, sql: string): Promise<WriteRe
   }
 }
 
-/** Errors after which the connection is gone: the client's own codes and socket errors. */
+/** Errors after which the connection is gone: the client's own codes, socket errors, and the server's errors that end the session. */
 const LOST = new RegExp(`^(${LOST_CONNECTION_CODES})`);
 
 function connectionLost(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && LOST.test(code);
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return (typeof code === 'string' && LOST.test(code)) || (typeof errno === 'number' && CONNECTION_ENDING_ERRORS.has(errno));
 }
+
+/**
+ * InnoDB rolls the whole transaction back on a deadlock (Galera on a failed certification too), and
+ * the session then runs later statements outside any transaction. A lock wait timeout (1205)
+ * undoes only the statement.
+ */
+const ERROR_CLASSES = {
+  isLost: connectionLost,
+  isRolledBack: (error: unknown) => (error as { errno?: unknown } | undefined)?.errno === 1213,
+  // A session killed or shut down during COMMIT may be told so after the commit took effect.
+  refusesCommit: (error: unknown) => error instanceof MysqlServerError && !CONNECTION_ENDING_ERRORS.has(error.errno),
+};
 
 /**
  * Terrapin's own MySQL/MariaDB client (./wire): server-side prepared statements kept per
@@ -54,6 +66,7 @@ export class MysqlPool implements DriverPool {
       max: settings.pool.max,
       idleTimeoutMs: settings.pool.idleTimeout * 1000,
       connectTimeoutMs: settings.pool.connectTimeout * 1000,
+      queryTimeoutMs: settings.pool.queryTimeout * 1000,
       initStatements: [SESSION_SETTINGS],
       ...(tls === undefined ? {} : { tls }),
     });
@@ -79,7 +92,7 @@ export class MysqlPool implements DriverPool {
     } catch (error) {
       throw translateMysqlError(error, 'get connection');
     }
-    return guardedConnection(connection, 'MySQL', connectionLost, { rows: runRows, write: runWrite }, () => this.pool.release(connection));
+    return guardedConnection(connection, 'MySQL', ERROR_CLASSES, { rows: runRows, write: runWrite }, () => this.pool.release(connection));
   }
 
   close(): Promise<void> {

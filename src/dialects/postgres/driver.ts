@@ -7,6 +7,7 @@ import { postgresClientOptions } from './client-options.js';
 import { translatePostgresError } from './errors.js';
 import type { QueryResult, WireConnection } from './wire/connection.js';
 import { WirePool } from './wire/pool.js';
+import { PostgresServerError } from './wire/backend.js';
 
 /**
  * Errors after which the connection is gone: the wire client's own codes, socket errors, SQLSTATE
@@ -18,6 +19,18 @@ function connectionLost(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && LOST.test(code);
 }
+
+/**
+ * PostgreSQL keeps a transaction after an error (in the aborted state, refusing all but a ROLLBACK
+ * or a ROLLBACK TO SAVEPOINT that recovers it), so no error rolls it back behind Terrapin's back.
+ * An ErrorResponse in answer to COMMIT, a FATAL included (pg_terminate_backend), means it did not
+ * commit: PostgreSQL commits before it sends COMMIT's CommandComplete, and takes no interrupt in between.
+ */
+const ERROR_CLASSES = {
+  isLost: connectionLost,
+  isRolledBack: () => false,
+  refusesCommit: (error: unknown) => error instanceof PostgresServerError,
+};
 
 async function runRows(run: Promise<QueryResult>, text: string): Promise<unknown[][]> {
   try {
@@ -67,6 +80,7 @@ export class PostgresPool implements DriverPool {
       max: settings.pool.max,
       idleTimeoutMs: settings.pool.idleTimeout * 1000,
       connectTimeoutMs: settings.pool.connectTimeout * 1000,
+      queryTimeoutMs: settings.pool.queryTimeout * 1000,
       parameters: { TimeZone: 'UTC', ...parameters },
       statementCacheSize,
       // Without named statements the client relies on nothing a session keeps between
@@ -91,7 +105,7 @@ export class PostgresPool implements DriverPool {
     } catch (error) {
       throw translatePostgresError(error, 'reserve connection');
     }
-    return guardedConnection(connection, 'PostgreSQL', connectionLost, { rows: runRows, write: runWrite }, () => this.pool.release(connection));
+    return guardedConnection(connection, 'PostgreSQL', ERROR_CLASSES, { rows: runRows, write: runWrite }, () => this.pool.release(connection));
   }
 
   close(): Promise<void> {

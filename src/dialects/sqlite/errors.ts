@@ -1,4 +1,4 @@
-import { IntegrityError, OperationalError } from '../../errors.js';
+import { IntegrityError, OperationalError, TransactionRetryError } from '../../errors.js';
 import { MISSING_TABLE_HINT } from '../missing-table.js';
 
 /** Maps a better-sqlite3 error to the Terrapin hierarchy, keeping it as `cause`. */
@@ -9,5 +9,13 @@ export function translateSqliteError(error: unknown, sql: string): Error {
     return new IntegrityError(`${message} (SQLite ${code})`, { cause: error, sql });
   }
   if (message.startsWith('no such table:')) return new OperationalError(`SQLite: ${message}. ${MISSING_TABLE_HINT}`, { cause: error, sql });
+  // The database stayed locked by another connection past busy_timeout (or a read snapshot went
+  // stale): nothing was written, and the transaction can run again once the lock clears.
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+    return new TransactionRetryError(
+      `SQLite: ${message} (${code}): another connection held the database past busy_timeout. Raise ?busy_timeout=ms, keep write transactions short, or run the transaction again (inTransaction(fn, { retry: { attempts: 3 } })).`,
+      { cause: error, sql, code },
+    );
+  }
   return new OperationalError(`SQLite: ${message}`, { cause: error, sql });
 }

@@ -77,7 +77,7 @@ const MAX_STATEMENTS = 256;
  * Errors after which the server closes the session: a packet over max_allowed_packet, the
  * connection killed, the server shutting down, MySQL 8's idle disconnect.
  */
-const CONNECTION_ENDING_ERRORS = new Set([1153, 1927, 1053, 4031]);
+export const CONNECTION_ENDING_ERRORS: ReadonlySet<number> = new Set([1153, 1927, 1053, 4031]);
 
 /** TINYINT, SMALLINT, INT, BIGINT, MEDIUMINT. */
 const INTEGER_TYPES = new Set([0x01, 0x02, 0x03, 0x08, 0x09]);
@@ -179,6 +179,7 @@ export class MysqlConnection extends SocketConnection<MysqlResult, MysqlConnecti
     }
     this.writer.begin().int8(COM_STMT_PREPARE).rest(request.sql).end();
     this.commands.push({ kind: 'prepare', request, statement: { sql: request.sql, id: 0, paramCount: 0, integerParams: [] } });
+    this.watchSent();
     this.blocked = [];
     this.scheduleFlush();
   }
@@ -209,6 +210,7 @@ export class MysqlConnection extends SocketConnection<MysqlResult, MysqlConnecti
       return;
     }
     this.commands.push({ kind: 'execute', request });
+    this.watchSent();
     this.scheduleFlush();
   }
 
@@ -388,6 +390,7 @@ export class MysqlConnection extends SocketConnection<MysqlResult, MysqlConnecti
   /** The head command is answered: settle it, then the next command's answer begins. */
   private finish(error?: Error, affected = 0, insertId: number | bigint = 0): void {
     const command = this.commands.shift()!;
+    this.watchAnswered(this.commands.length);
     const rows = this.rows;
     this.phase = 'first';
     this.rows = [];

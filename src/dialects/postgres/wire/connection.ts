@@ -122,6 +122,15 @@ function tagCount(buffer: Buffer, start: number, end: number): number {
   return at >= start && buffer[at] === 0x20 && scale > 1 ? count : 0;
 }
 
+/**
+ * Whether the server has confirmed that the request ended its transaction: CommandComplete for
+ * COMMIT (or the ROLLBACK tag PostgreSQL answers a failed transaction's COMMIT with) comes only
+ * once the commit is durable, so a FATAL or a closed socket after it changes nothing.
+ */
+function ended(request: Request): boolean {
+  return request.command === 'COMMIT' || request.command === 'ROLLBACK';
+}
+
 export class WireConnection extends SocketConnection<QueryResult, WireConnection> {
   private readonly writer = new MessageWriter();
   private readonly authentication: PgAuthentication;
@@ -145,7 +154,8 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
     events: PoolEvents<WireConnection>,
   ) {
     const { host, port } = options;
-    super({ host, port, connectTimeoutMs: options.connectTimeoutMs, ...(host.startsWith('/') ? { path: `${host}/.s.PGSQL.${port}` } : {}) }, events);
+    const { connectTimeoutMs, queryTimeoutMs } = options;
+    super({ host, port, connectTimeoutMs, queryTimeoutMs, ...(host.startsWith('/') ? { path: `${host}/.s.PGSQL.${port}` } : {}) }, events);
     this.authentication = new PgAuthentication(options.user, options.password, this.writer);
     const start = (stream: Socket): void => {
       this.listen(stream);
@@ -231,6 +241,7 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
     if (added) this.statements.set(request.sql, statement);
     request.statement = statement;
     this.queue.push(request);
+    this.watchSent();
     this.scheduleFlush();
   }
 
@@ -359,14 +370,18 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
   private onError(error: PostgresServerError): void {
     const advice = errorAdvice(error, this.options.statementCacheSize > 0);
     if (advice !== undefined) error.message = `${error.message}. ${advice}.`;
-    if (error.severity === 'FATAL' || error.severity === 'PANIC') this.closeReason ??= error;
+    const fatal = error.severity === 'FATAL' || error.severity === 'PANIC';
+    if (fatal) this.closeReason ??= error;
     if (this.state === 'connecting') {
       this.closeReason = error;
       this.socket.destroy();
       return;
     }
     const request = this.queue[0];
-    if (request !== undefined) request.error ??= error;
+    // The server ending the session after it confirmed COMMIT (or ROLLBACK) does not undo that:
+    // the transaction's outcome is known, and the request resolves with it when the socket closes.
+    if (request === undefined || (fatal && ended(request))) return;
+    request.error ??= error;
   }
 
   private onReady(status: string): void {
@@ -383,6 +398,7 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
     if (request === undefined) throw new OutOfStep('ReadyForQuery with no request waiting');
     if (request.error === undefined && request.step !== Step.Complete) throw new OutOfStep('ReadyForQuery before the statement completed');
     this.queue.shift();
+    this.watchAnswered(this.queue.length);
     if (request.error === undefined) {
       request.resolve({ rows: request.rows, affected: request.affected, command: request.command });
     } else {
@@ -430,7 +446,11 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
 
   protected override rejectAll(reason: Error): void {
     const requests = [...this.queue.splice(0), ...this.waiting.splice(0)];
-    // A statement the server answered with an error before closing (its FATAL) keeps that error.
-    for (const request of requests) request.reject(request.error ?? reason);
+    for (const request of requests) {
+      // COMMIT answered by CommandComplete before the connection went: committed, whatever came after.
+      if (request.error === undefined && ended(request)) request.resolve({ rows: request.rows, affected: request.affected, command: request.command });
+      // A statement the server answered with an error before closing (its FATAL) keeps that error.
+      else request.reject(request.error ?? reason);
+    }
   }
 }
