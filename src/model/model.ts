@@ -3,6 +3,7 @@ import type { UsingDb } from '../execution/target.js';
 import type { LazyResult } from '../query/lazy-result.js';
 import { QuerySet, type FilterArg, type SelectForUpdateOptions } from '../query/queryset.js';
 import type { CreateInput, FieldKeys, FilterInput, PkValue, UpdateInput, WritableKeys } from '../types/model-types.js';
+import type { FilterArgs } from '../types/filter-types.js';
 import type { RelationPath } from '../types/relation-types.js';
 import { bulkCreate, bulkUpdate, type BulkCreateOptions, type BulkUpdateOptions } from './bulk.js';
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
@@ -128,29 +129,29 @@ export class Model {
   }
 
   /** Rows matching the filters: `User.filter({ name__icontains: 'an' })`. */
-  static filter<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M> {
-    return baseQuery<M>(metaOf(this)).filter(...args);
+  static filter<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): QuerySet<M> {
+    return baseQuery<M>(metaOf(this)).filter(...(args as FilterArgs<M, FilterArg<M>[]>));
   }
 
-  static exclude<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M> {
-    return baseQuery<M>(metaOf(this)).exclude(...args);
+  static exclude<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): QuerySet<M> {
+    return baseQuery<M>(metaOf(this)).exclude(...(args as FilterArgs<M, FilterArg<M>[]>));
   }
 
   /** Exactly one row; DoesNotExist or MultipleObjectsReturned otherwise. */
-  static get<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M, M> {
-    return baseQuery<M>(metaOf(this)).get(...args);
+  static get<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): QuerySet<M, M> {
+    return baseQuery<M>(metaOf(this)).get(...(args as FilterArgs<M, FilterArg<M>[]>));
   }
 
-  static getOrNone<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M, M | null> {
-    return baseQuery<M>(metaOf(this)).getOrNone(...args);
+  static getOrNone<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): QuerySet<M, M | null> {
+    return baseQuery<M>(metaOf(this)).getOrNone(...(args as FilterArgs<M, FilterArg<M>[]>));
   }
 
   static first<M extends Model>(this: ModelClass<M>): QuerySet<M, M | null> {
     return baseQuery<M>(metaOf(this)).first();
   }
 
-  static exists<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): LazyResult<boolean> {
-    return baseQuery<M>(metaOf(this)).filter(...args).exists();
+  static exists<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): LazyResult<boolean> {
+    return baseQuery<M>(metaOf(this)).filter(...(args as FilterArgs<M, FilterArg<M>[]>)).exists();
   }
 
   static selectForUpdate<M extends Model>(this: ModelClass<M>, options?: SelectForUpdateOptions): QuerySet<M> {
@@ -224,7 +225,7 @@ export class Model {
     const meta = metaOf(this);
     let base = new QuerySet<M>(meta);
     if (options.usingDb !== undefined) base = base.usingDb(options.usingDb);
-    const found = await base.filter(filters).getOrNone();
+    const found = await base.filter(filters as never).getOrNone();
     if (found !== null) return [found, false];
     const data = creationData(meta, filters as Record<string, unknown>, (defaults ?? {}) as Record<string, unknown>);
     const { runtime } = meta.bound();
@@ -241,7 +242,7 @@ export class Model {
       return [created, true];
     } catch (error) {
       if (!(error instanceof IntegrityError)) throw error;
-      const winner = await base.filter(filters).getOrNone();
+      const winner = await base.filter(filters as never).getOrNone();
       if (winner === null) throw error;
       return [winner, false];
     }
@@ -260,13 +261,13 @@ export class Model {
     const cls = this as unknown as typeof Model & ModelClass<M>;
     return runtime.inTransaction(
       async (tx) => {
-        const existing = await new QuerySet<M>(meta).usingDb(tx).filter(filters).selectForUpdate().getOrNone();
+        const existing = await new QuerySet<M>(meta).usingDb(tx).filter(filters as never).selectForUpdate().getOrNone();
         if (existing !== null) {
           existing.updateFromDict((defaults ?? {}) as never);
           await existing.save({ usingDb: tx });
           return [existing, false] as [M, boolean];
         }
-        return cls.getOrCreate.call(this, filters, defaults, { usingDb: tx }) as Promise<[M, boolean]>;
+        return cls.getOrCreate.call(this, filters as never, defaults, { usingDb: tx }) as Promise<[M, boolean]>;
       },
       { connection: target.connectionName },
     );
@@ -311,7 +312,7 @@ export class Model {
     if (!target.unique) {
       throw new FieldError(`${meta.name}.${target.name} is not unique, so inBulk could return several rows per value; use filter() with ${target.name}__in.`);
     }
-    let query = new QuerySet<M>(meta).filter({ [`${target.name}__in`]: values } as FilterInput<M>);
+    let query = new QuerySet<M>(meta).filter({ [`${target.name}__in`]: values } as never);
     if (options.usingDb !== undefined) query = query.usingDb(options.usingDb);
     const rows = await query;
     return new Map(rows.map((row) => [(row as unknown as Instance)[target.name], row])) as never;

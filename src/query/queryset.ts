@@ -13,6 +13,7 @@ import { param, type Expr, type SelectNode, type UpdateNode } from '../sql/ast.j
 import { JoinContext } from '../plan/joins.js';
 import { compileDeleteCached, compileSelectCached, compileUpdateCached } from '../plan/statement-cache.js';
 import { Expression, checkExpression, expressionToExpr } from './expressions.js';
+import type { FilterArgs } from '../types/filter-types.js';
 import type { FilterInput, ModelData, OrderKey, UpdateValues, ValueAtPath, ValueKey, WritableKeys } from '../types/model-types.js';
 import type { ForwardPath, RelationPath } from '../types/relation-types.js';
 import { describeConditions } from './describe-conditions.js';
@@ -78,9 +79,9 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Rows matching every argument (AND). Keys: `field`, `field__lookup`; values are bound parameters. */
-  filter(...args: FilterArg<M>[]): QuerySet<M, R> {
+  filter<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, R> {
     if (args.length === 0) return this;
-    return this.filtered(args, this.state.single);
+    return this.filtered(args as readonly FilterArg<M>[], this.state.single);
   }
 
   /** The QuerySet narrowed by `args`, returning `single`, built in one step (get() runs per request). */
@@ -93,9 +94,9 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Rows not matching the arguments: NOT (a AND b). */
-  exclude(...args: FilterArg<M>[]): QuerySet<M, R> {
+  exclude<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, R> {
     if (args.length === 0) return this;
-    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[], this.annotationMap());
+    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as readonly unknown[] as (QNode | FilterDict)[], this.annotationMap());
     return this.next({
       where: [...this.state.where, { kind: 'group', connector: 'AND', negated: true, children: conditions }],
     });
@@ -297,13 +298,13 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Exactly one row: DoesNotExist when none matches, MultipleObjectsReturned when several do. */
-  get(...args: FilterArg<M>[]): QuerySet<M, ElementOf<R>> {
-    return this.filtered(args, 'get');
+  get<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, ElementOf<R>> {
+    return this.filtered(args as readonly FilterArg<M>[], 'get');
   }
 
   /** One row or null; still MultipleObjectsReturned when several match. */
-  getOrNone(...args: FilterArg<M>[]): QuerySet<M, ElementOf<R> | null> {
-    return this.filtered(args, 'getOrNone');
+  getOrNone<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, ElementOf<R> | null> {
+    return this.filtered(args as readonly FilterArg<M>[], 'getOrNone');
   }
 
   /** The number of matching rows (honouring limit and offset). */
