@@ -22,7 +22,7 @@ import { QNode, type FilterDict } from './q.js';
 import { initialState, type Annotation, type QueryState, type Shape, type ValueColumn } from './state.js';
 import type { ForwardRelation } from '../model/relations.js';
 import { withAnnotations } from '../model/hydrate.js';
-import type { Annotated, AnnotationValues } from '../types/annotation-types.js';
+import type { Annotated, AnnotationValues, CheckedExpressions } from '../types/annotation-types.js';
 import { Prefetch, prefetchSpecs, runPrefetch } from '../model/prefetch.js';
 import { withSelectRelated } from '../model/select-related.js';
 
@@ -131,7 +131,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
    * Aggregates group by the other selected columns; filters on them become HAVING.
    */
   annotate<const N extends Record<string, Expression>>(
-    annotations: N,
+    annotations: N & CheckedExpressions<M, N>,
   ): QuerySet<M & AnnotationValues<M, N>, Reshape<R, Annotated<ElementOf<R>, M, N>>> {
     if (annotations === null || typeof annotations !== 'object') {
       throw new ParamsError(`${this.meta.name}: annotate() takes an object of named expressions, e.g. { bookCount: Count('books') }.`);
@@ -159,7 +159,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Aggregates over all matching rows: `await Book.all().aggregate({ total: Sum('price') })` → `{ total: … }`. */
-  aggregate<const N extends Record<string, Expression>>(aggregates: N): LazyResult<AnnotationValues<M, N>> {
+  aggregate<const N extends Record<string, Expression>>(aggregates: N & CheckedExpressions<M, N>): LazyResult<AnnotationValues<M, N>> {
     if (aggregates === null || typeof aggregates !== 'object') {
       throw new ParamsError(`${this.meta.name}: aggregate() takes an object of named aggregates, e.g. { total: Sum('price') }.`);
     }
