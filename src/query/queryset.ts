@@ -25,6 +25,7 @@ import { withAnnotations } from '../model/hydrate.js';
 import type { Annotated, AnnotationValues, CheckedExpressions } from '../types/annotation-types.js';
 import { Prefetch, prefetchSpecs, runPrefetch } from '../model/prefetch.js';
 import { withSelectRelated } from '../model/select-related.js';
+import { afterRow, keysetPlan } from './keyset.js';
 
 /** A filter argument: keyword filters or a Q tree. */
 export type FilterArg<M> = FilterInput<M> | QNode<M>;
@@ -533,8 +534,9 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   readonly [Symbol.toStringTag] = 'QuerySet';
 
   /**
-   * Streams rows in batches of 1000 (ordered, with the primary key as tie-breaker so pages
-   * never overlap), so a large result is never held in memory at once.
+   * Streams rows in pages of 1000, so a large result is never held in memory at once: ordered,
+   * with the primary key as the last tie-breaker, each page starting after the last row read
+   * (keyset pagination, see keyset.ts).
    */
   async *[Symbol.asyncIterator](): AsyncIterator<ElementOf<R>> {
     if (this.state.single !== undefined) {
@@ -544,6 +546,30 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     }
     const ordering = [...(this.state.ordering ?? this.meta.ordering)];
     if (!ordering.some((o) => o.field === this.meta.pk && o.path.length === 0)) ordering.push({ field: this.meta.pk, desc: false, path: [] });
+    const registry = this.meta.bound().runtime.lookups;
+    const plan = keysetPlan(this.state, ordering, (field) => registry.applies(field, 'gt') && registry.applies(field, 'lt'));
+    if (plan === undefined) {
+      yield* this.offsetPages(ordering);
+      return;
+    }
+    let offset = this.state.offset;
+    let remaining = this.state.limit ?? Number.POSITIVE_INFINITY;
+    let where = this.state.where;
+    while (remaining > 0) {
+      const size = Math.min(STREAM_BATCH, remaining);
+      const page = (await this.next<unknown[]>({ ordering, offset, limit: size, where, shape: plan.shape, only: plan.only }).execute()) as unknown[];
+      if (page.length === 0) return;
+      // Read the cursor before output() strips its columns from the last row.
+      where = [...this.state.where, afterRow(plan, plan.cursor(page[page.length - 1]), registry)];
+      for (const row of page) yield plan.output(row) as ElementOf<R>;
+      if (page.length < size) return;
+      offset = undefined;
+      remaining -= size;
+    }
+  }
+
+  /** OFFSET pages, for orderings keyset pagination cannot follow (see keysetPlan). */
+  private async *offsetPages(ordering: readonly OrderSpec[]): AsyncGenerator<ElementOf<R>> {
     let offset = this.state.offset ?? 0;
     let remaining = this.state.limit ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {
