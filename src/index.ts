@@ -56,6 +56,11 @@ export type { TransactionOptions } from './transaction/run-in-transaction.js';
 export type { IsolationLevel } from './sql/ast.js';
 export type { Router } from './terrapin.js';
 export type { GenerateSchemasOptions } from './schema/generate.js';
+export { introspectSchema } from './schema/introspect.js';
+export type { IntrospectOptions } from './schema/introspect.js';
+export { diffSchemas } from './schema/diff-schemas.js';
+export type { DiffSchemasOptions } from './schema/diff-schemas.js';
+export type { LiveSchema, LiveTable, LiveColumn, LiveUnique, LiveIndex, LiveForeignKey, LiveReferentialAction } from './schema/live-schema.js';
 export { parseDbUrl } from './config/db-url.js';
 export type { ConnectionSettings, ConnectionObject } from './config/db-url.js';
 export {

@@ -1,6 +1,7 @@
 import type { SqlCompiler } from '../sql/compiler.js';
 import type { DriverConnection, DriverPool } from '../execution/driver.js';
 import type { ConnectionSettings } from '../config/db-url.js';
+import type { LiveTable } from '../schema/live-schema.js';
 
 /** What a backend can do; code outside dialects/ asks these instead of comparing names. */
 export interface Capabilities {
@@ -45,9 +46,14 @@ export interface ValueConventions {
   encodeInt64(value: number): unknown;
 }
 
-/** Questions about what already exists in the database (DDL in safe mode asks them). */
+/** Questions about what already exists in the database (DDL in safe mode, introspectSchema). */
 export interface Introspection {
   constraintExists(connection: DriverConnection, table: string, name: string): Promise<boolean>;
+  /**
+   * The tables of the connection's database (PostgreSQL: of its current schema), or only those
+   * named in `only`, as the catalogs describe them; `introspectSchema` sorts them.
+   */
+  describeTables(connection: DriverConnection, only: readonly string[] | undefined): Promise<LiveTable[]>;
 }
 
 export interface Dialect {
