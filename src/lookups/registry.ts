@@ -37,6 +37,11 @@ export class LookupRegistry {
     return this.lookups.get(name)?.[0];
   }
 
+  /** Whether `field` has the lookup `name`. */
+  applies(field: Field, name: string): boolean {
+    return this.lookups.get(name)?.some((l) => appliesTo(l, field)) === true;
+  }
+
   /** The lookup `name` for `field`, or a FieldError that lists the lookups the field has. */
   forField(field: Field, name: string, key: string): Lookup {
     const named = this.lookups.get(name);

@@ -3,6 +3,7 @@ import type { UsingDb } from '../execution/target.js';
 import type { LazyResult } from '../query/lazy-result.js';
 import { QuerySet, type FilterArg, type SelectForUpdateOptions } from '../query/queryset.js';
 import type { CreateInput, FieldKeys, FilterInput, PkValue, UpdateInput, WritableKeys } from '../types/model-types.js';
+import type { FilterArgs } from '../types/filter-types.js';
 import type { RelationPath } from '../types/relation-types.js';
 import { bulkCreate, bulkUpdate, type BulkCreateOptions, type BulkUpdateOptions } from './bulk.js';
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
@@ -137,29 +138,29 @@ export class Model {
   }
 
   /** Rows matching the filters: `User.filter({ name__icontains: 'an' })`. */
-  static filter<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M> {
-    return baseQuery<M>(metaOf(this)).filter(...args);
+  static filter<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): QuerySet<M> {
+    return baseQuery<M>(metaOf(this)).filter(...(args as FilterArgs<M, FilterArg<M>[]>));
   }
 
-  static exclude<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M> {
-    return baseQuery<M>(metaOf(this)).exclude(...args);
+  static exclude<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): QuerySet<M> {
+    return baseQuery<M>(metaOf(this)).exclude(...(args as FilterArgs<M, FilterArg<M>[]>));
   }
 
   /** Exactly one row; DoesNotExist or MultipleObjectsReturned otherwise. */
-  static get<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M, M> {
-    return baseQuery<M>(metaOf(this)).get(...args);
+  static get<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): QuerySet<M, M> {
+    return baseQuery<M>(metaOf(this)).get(...(args as FilterArgs<M, FilterArg<M>[]>));
   }
 
-  static getOrNone<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): QuerySet<M, M | null> {
-    return baseQuery<M>(metaOf(this)).getOrNone(...args);
+  static getOrNone<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): QuerySet<M, M | null> {
+    return baseQuery<M>(metaOf(this)).getOrNone(...(args as FilterArgs<M, FilterArg<M>[]>));
   }
 
   static first<M extends Model>(this: ModelClass<M>): QuerySet<M, M | null> {
     return baseQuery<M>(metaOf(this)).first();
   }
 
-  static exists<M extends Model>(this: ModelClass<M>, ...args: FilterArg<M>[]): LazyResult<boolean> {
-    return baseQuery<M>(metaOf(this)).filter(...args).exists();
+  static exists<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): LazyResult<boolean> {
+    return baseQuery<M>(metaOf(this)).filter(...(args as FilterArgs<M, FilterArg<M>[]>)).exists();
   }
 
   static selectForUpdate<M extends Model>(this: ModelClass<M>, options?: SelectForUpdateOptions): QuerySet<M> {
@@ -234,7 +235,7 @@ export class Model {
     const meta = metaOf(this);
     let base = new QuerySet<M>(meta);
     if (options.usingDb !== undefined) base = base.usingDb(options.usingDb);
-    const found = await base.filter(filters).getOrNone();
+    const found = await base.filter(filters as never).getOrNone();
     if (found !== null) return [found, false];
     const data = creationData(meta, filters as Record<string, unknown>, (defaults ?? {}) as Record<string, unknown>);
     const { runtime } = meta.bound();
@@ -256,7 +257,7 @@ export class Model {
       // its snapshot (MySQL's REPEATABLE READ took it at the first read above, before the winner's
       // row); a locking read sees the latest committed row. Shared, so the other losers' reads
       // neither wait for it nor deadlock with it (each holds a shared lock on the key already).
-      const again = base.filter(filters);
+      const again = base.filter(filters as never);
       const winner = await (target instanceof TransactionClient ? shareLocked(again) : again).getOrNone();
       if (winner === null) throw error;
       return [winner, false];
@@ -287,10 +288,10 @@ export class Model {
     };
     return runtime.inTransaction(
       async (tx) => {
-        const locked = new QuerySet<M>(meta).usingDb(tx).filter(filters).selectForUpdate();
+        const locked = new QuerySet<M>(meta).usingDb(tx).filter(filters as never).selectForUpdate();
         const existing = await locked.getOrNone();
         if (existing !== null) return update(existing, tx);
-        const [row, created] = (await cls.getOrCreate.call(this, filters, defaults, { usingDb: tx })) as [M, boolean];
+        const [row, created] = (await cls.getOrCreate.call(this, filters as never, defaults, { usingDb: tx })) as [M, boolean];
         if (created) return [row, true];
         // Another transaction created it meanwhile: lock the winner's row and update it.
         return update(await locked.get(), tx);
@@ -338,7 +339,7 @@ export class Model {
     if (!target.unique) {
       throw new FieldError(`${meta.name}.${target.name} is not unique, so inBulk could return several rows per value; use filter() with ${target.name}__in.`);
     }
-    let query = new QuerySet<M>(meta).filter({ [`${target.name}__in`]: values } as FilterInput<M>);
+    let query = new QuerySet<M>(meta).filter({ [`${target.name}__in`]: values } as never);
     if (options.usingDb !== undefined) query = query.usingDb(options.usingDb);
     const rows = await query;
     return new Map(rows.map((row) => [(row as unknown as Instance)[target.name], row])) as never;

@@ -4,6 +4,7 @@ import { QuerySet, type FilterArg } from '../query/queryset.js';
 import { column, param, type Expr } from '../sql/ast.js';
 import type { RelationMarker } from '../types/relation-brand.js';
 import type { OrderKey } from '../types/model-types.js';
+import type { FilterArgs } from '../types/filter-types.js';
 import { SAVED } from './instance-state.js';
 import type { ModelMeta } from './meta.js';
 import type { Model } from './model.js';
@@ -70,12 +71,12 @@ export class ReverseRelation<T extends Model, K extends 'reverseFk' | 'm2m' = 'r
     return this.query();
   }
 
-  filter(...args: FilterArg<T>[]): QuerySet<T> {
-    return this.query().filter(...args);
+  filter<A extends readonly object[]>(...args: FilterArgs<T, A>): QuerySet<T> {
+    return this.query().filter(...(args as FilterArgs<T, FilterArg<T>[]>));
   }
 
-  exclude(...args: FilterArg<T>[]): QuerySet<T> {
-    return this.query().exclude(...args);
+  exclude<A extends readonly object[]>(...args: FilterArgs<T, A>): QuerySet<T> {
+    return this.query().exclude(...(args as FilterArgs<T, FilterArg<T>[]>));
   }
 
   orderBy(...keys: OrderKey<T>[]): QuerySet<T> {

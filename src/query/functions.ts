@@ -31,8 +31,12 @@ export interface AggregateOptions {
   filter?: QNode | FilterDict;
 }
 
-/** An aggregate over the rows of a group: Count, Sum, Avg, Min, Max. */
-export class Aggregate<T = unknown> extends Expression<T> {
+/**
+ * An aggregate over the rows of a group: Count, Sum, Avg, Min, Max. `P` is the field path it
+ * was given (a phantom), so annotate() and aggregate() can reject a misspelt one at compile time.
+ */
+export class Aggregate<T = unknown, P extends string = string> extends Expression<T> {
+  declare readonly __sourcePath?: P;
   private readonly source: Expression;
   constructor(
     readonly fn: AggregateNode['fn'],
@@ -83,23 +87,23 @@ export class Aggregate<T = unknown> extends Expression<T> {
 }
 
 /** COUNT(field) — across a relation counts related rows: `Count('books')`. */
-export function Count(source: Source = 'pk', options?: AggregateOptions): Aggregate<number> {
-  return new Aggregate<number>('COUNT', source, options);
+export function Count<P extends string = 'pk'>(source: Source<P> = 'pk' as P, options?: AggregateOptions): Aggregate<number, P> {
+  return new Aggregate<number, P>('COUNT', source, options);
 }
 /** SUM(field); null over no rows. */
-export function Sum<P extends string>(source: Source<P>, options?: AggregateOptions): Aggregate<FieldValueOf<P> | null> {
+export function Sum<P extends string>(source: Source<P>, options?: AggregateOptions): Aggregate<FieldValueOf<P> | null, P> {
   return new Aggregate('SUM', source, options);
 }
 /** AVG(field) as a number; null over no rows. */
-export function Avg(source: Source, options?: AggregateOptions): Aggregate<number | null> {
+export function Avg<P extends string>(source: Source<P>, options?: AggregateOptions): Aggregate<number | null, P> {
   return new Aggregate('AVG', source, options);
 }
 /** MIN(field); null over no rows. */
-export function Min<P extends string>(source: Source<P>, options?: AggregateOptions): Aggregate<FieldValueOf<P> | null> {
+export function Min<P extends string>(source: Source<P>, options?: AggregateOptions): Aggregate<FieldValueOf<P> | null, P> {
   return new Aggregate('MIN', source, options);
 }
 /** MAX(field); null over no rows. */
-export function Max<P extends string>(source: Source<P>, options?: AggregateOptions): Aggregate<FieldValueOf<P> | null> {
+export function Max<P extends string>(source: Source<P>, options?: AggregateOptions): Aggregate<FieldValueOf<P> | null, P> {
   return new Aggregate('MAX', source, options);
 }
 

@@ -13,6 +13,7 @@ import { param, type Expr, type SelectNode, type UpdateNode } from '../sql/ast.j
 import { JoinContext } from '../plan/joins.js';
 import { compileDeleteCached, compileSelectCached, compileUpdateCached } from '../plan/statement-cache.js';
 import { Expression, checkExpression, expressionToExpr } from './expressions.js';
+import type { FilterArgs } from '../types/filter-types.js';
 import type { FilterInput, ModelData, OrderKey, UpdateValues, ValueAtPath, ValueKey, WritableKeys } from '../types/model-types.js';
 import type { ForwardPath, RelationPath } from '../types/relation-types.js';
 import { describeConditions } from './describe-conditions.js';
@@ -21,9 +22,10 @@ import { QNode, type FilterDict } from './q.js';
 import { initialState, type Annotation, type QueryState, type Shape, type ValueColumn } from './state.js';
 import type { ForwardRelation } from '../model/relations.js';
 import { withAnnotations } from '../model/hydrate.js';
-import type { Annotated, AnnotationValues } from '../types/annotation-types.js';
+import type { Annotated, AnnotationValues, CheckedExpressions } from '../types/annotation-types.js';
 import { Prefetch, prefetchSpecs, runPrefetch } from '../model/prefetch.js';
 import { withSelectRelated } from '../model/select-related.js';
+import { afterRow, keysetPlan } from './keyset.js';
 
 /** A filter argument: keyword filters or a Q tree. */
 export type FilterArg<M> = FilterInput<M> | QNode<M>;
@@ -77,9 +79,9 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Rows matching every argument (AND). Keys: `field`, `field__lookup`; values are bound parameters. */
-  filter(...args: FilterArg<M>[]): QuerySet<M, R> {
+  filter<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, R> {
     if (args.length === 0) return this;
-    return this.filtered(args, this.state.single);
+    return this.filtered(args as readonly FilterArg<M>[], this.state.single);
   }
 
   /** The QuerySet narrowed by `args`, returning `single`, built in one step (get() runs per request). */
@@ -92,9 +94,9 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Rows not matching the arguments: NOT (a AND b). */
-  exclude(...args: FilterArg<M>[]): QuerySet<M, R> {
+  exclude<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, R> {
     if (args.length === 0) return this;
-    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as (QNode | FilterDict)[], this.annotationMap());
+    const conditions = resolveArgs(this.meta, this.meta.bound().runtime.lookups, args as readonly unknown[] as (QNode | FilterDict)[], this.annotationMap());
     return this.next({
       where: [...this.state.where, { kind: 'group', connector: 'AND', negated: true, children: conditions }],
     });
@@ -129,7 +131,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
    * Aggregates group by the other selected columns; filters on them become HAVING.
    */
   annotate<const N extends Record<string, Expression>>(
-    annotations: N,
+    annotations: N & CheckedExpressions<M, N>,
   ): QuerySet<M & AnnotationValues<M, N>, Reshape<R, Annotated<ElementOf<R>, M, N>>> {
     if (annotations === null || typeof annotations !== 'object') {
       throw new ParamsError(`${this.meta.name}: annotate() takes an object of named expressions, e.g. { bookCount: Count('books') }.`);
@@ -157,7 +159,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Aggregates over all matching rows: `await Book.all().aggregate({ total: Sum('price') })` → `{ total: … }`. */
-  aggregate<const N extends Record<string, Expression>>(aggregates: N): LazyResult<AnnotationValues<M, N>> {
+  aggregate<const N extends Record<string, Expression>>(aggregates: N & CheckedExpressions<M, N>): LazyResult<AnnotationValues<M, N>> {
     if (aggregates === null || typeof aggregates !== 'object') {
       throw new ParamsError(`${this.meta.name}: aggregate() takes an object of named aggregates, e.g. { total: Sum('price') }.`);
     }
@@ -297,13 +299,13 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   /** Exactly one row: DoesNotExist when none matches, MultipleObjectsReturned when several do. */
-  get(...args: FilterArg<M>[]): QuerySet<M, ElementOf<R>> {
-    return this.filtered(args, 'get');
+  get<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, ElementOf<R>> {
+    return this.filtered(args as readonly FilterArg<M>[], 'get');
   }
 
   /** One row or null; still MultipleObjectsReturned when several match. */
-  getOrNone(...args: FilterArg<M>[]): QuerySet<M, ElementOf<R> | null> {
-    return this.filtered(args, 'getOrNone');
+  getOrNone<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, ElementOf<R> | null> {
+    return this.filtered(args as readonly FilterArg<M>[], 'getOrNone');
   }
 
   /** The number of matching rows (honouring limit and offset). */
@@ -532,8 +534,9 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   readonly [Symbol.toStringTag] = 'QuerySet';
 
   /**
-   * Streams rows in batches of 1000 (ordered, with the primary key as tie-breaker so pages
-   * never overlap), so a large result is never held in memory at once.
+   * Streams rows in pages of 1000, so a large result is never held in memory at once: ordered,
+   * with the primary key as the last tie-breaker, each page starting after the last row read
+   * (keyset pagination, see keyset.ts).
    */
   async *[Symbol.asyncIterator](): AsyncIterator<ElementOf<R>> {
     if (this.state.single !== undefined) {
@@ -543,6 +546,30 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     }
     const ordering = [...(this.state.ordering ?? this.meta.ordering)];
     if (!ordering.some((o) => o.field === this.meta.pk && o.path.length === 0)) ordering.push({ field: this.meta.pk, desc: false, path: [] });
+    const registry = this.meta.bound().runtime.lookups;
+    const plan = keysetPlan(this.state, ordering, (field) => registry.applies(field, 'gt') && registry.applies(field, 'lt'));
+    if (plan === undefined) {
+      yield* this.offsetPages(ordering);
+      return;
+    }
+    let offset = this.state.offset;
+    let remaining = this.state.limit ?? Number.POSITIVE_INFINITY;
+    let where = this.state.where;
+    while (remaining > 0) {
+      const size = Math.min(STREAM_BATCH, remaining);
+      const page = (await this.next<unknown[]>({ ordering, offset, limit: size, where, shape: plan.shape, only: plan.only }).execute()) as unknown[];
+      if (page.length === 0) return;
+      // Read the cursor before output() strips its columns from the last row.
+      where = [...this.state.where, afterRow(plan, plan.cursor(page[page.length - 1]), registry)];
+      for (const row of page) yield plan.output(row) as ElementOf<R>;
+      if (page.length < size) return;
+      offset = undefined;
+      remaining -= size;
+    }
+  }
+
+  /** OFFSET pages, for orderings keyset pagination cannot follow (see keysetPlan). */
+  private async *offsetPages(ordering: readonly OrderSpec[]): AsyncGenerator<ElementOf<R>> {
     let offset = this.state.offset ?? 0;
     let remaining = this.state.limit ?? Number.POSITIVE_INFINITY;
     while (remaining > 0) {

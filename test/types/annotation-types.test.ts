@@ -104,6 +104,12 @@ describe('types: annotate', () => {
       expectTypeOf(totals).toEqualTypeOf<LazyResult<{ n: number; total: string | null; last: Date | null }>>();
       const across = await Author.all().aggregate({ total: Sum('books__price') });
       expectTypeOf(across.total).toEqualTypeOf<string | null>();
+      // @ts-expect-error a misspelt field is an error, not a result of null
+      await Book.all().aggregate({ total: Sum('pagse') });
+      // @ts-expect-error the same across a relation
+      await Author.all().annotate({ n: Count('bokks') });
+      // @ts-expect-error and in Avg, Min, Max
+      await Book.all().aggregate({ a: Avg('pgaes'), m: Min('pages') });
     });
     assert.equal(checks, 1);
   });
