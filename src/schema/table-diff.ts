@@ -59,7 +59,7 @@ export interface SchemaChange {
   readonly created: readonly TableDef[];
   readonly dropped: readonly TableDef[];
   readonly renamedTables: readonly { readonly from: string; readonly to: string }[];
-  /** Tables kept (perhaps renamed) with something else changed. */
+  /** Tables kept with something changed (a renamed table always). */
   readonly altered: readonly TableChange[];
   /** Every table after the change, for editors that need to see the others (MySQL's key indexes). */
   readonly tablesAfter: readonly TableDef[];
@@ -197,7 +197,8 @@ export function diffTables(before: readonly TableDef[], after: readonly TableDef
     paired.add(old.table);
     if (old.table !== table.table) renamedTables.push({ from: old.table, to: table.table });
     const change = changeOf(old, table, renames, fills);
-    if (!isEmpty(change)) altered.push(change);
+    // A renamed table is listed even with nothing else changed: backends rename the names they gave its constraints.
+    if (!isEmpty(change) || old.table !== table.table) altered.push(change);
   }
   return { created, dropped: before.filter((t) => !paired.has(t.table)), renamedTables, altered, tablesAfter: after };
 }
