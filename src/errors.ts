@@ -11,6 +11,13 @@
  * │   └── SchemaValidationError  an input a generated schema refuses; `errors` lists each problem
  * ├── TransactionManagementError
  * ├── NotSupportedError    the backend cannot do this
+ * ├── MigrationError       migrations refused or failed (src/migrations)
+ * │   ├── MigrationChecksumError   an applied migration's file changed
+ * │   ├── DivergentHeadsError      two migrations of one app share a parent
+ * │   ├── DatabaseAheadError       the database has migrations the files do not
+ * │   ├── IrreversibleMigrationError  a downgrade through an operation without a reverse
+ * │   ├── MigrationLockError       another run held the migration lock too long
+ * │   └── MigrationFailedError     a statement failed; says where and how to continue
  * └── OperationalError     the database refused or failed
  *     ├── IntegrityError   unique, not null, foreign key
  *     ├── TransactionRetryError  deadlock or serialization failure: run the transaction again
@@ -62,6 +69,32 @@ export class SchemaValidationError extends ValidationError {
     model?: string,
   ) {
     super(message, model);
+  }
+}
+
+/** Migrations refused to run, or failed; the message says why and what to do. */
+export class MigrationError extends TerrapinError {}
+/** An applied migration's operations were changed after it was applied. */
+export class MigrationChecksumError extends MigrationError {}
+/** Two migrations of one app both follow the same one: merge them before migrating. */
+export class DivergentHeadsError extends MigrationError {}
+/** The database records migrations that no file holds (applied from another branch or a newer release). */
+export class DatabaseAheadError extends MigrationError {}
+/** A downgrade would go through an operation that cannot be undone. */
+export class IrreversibleMigrationError extends MigrationError {}
+/** Another process held the migration lock for longer than the lock timeout. */
+export class MigrationLockError extends MigrationError {}
+
+/** A migration's statement or code failed; `migration`, `operation` (0-based) and `statement` say where. */
+export class MigrationFailedError extends MigrationError {
+  constructor(
+    message: string,
+    readonly migration: string,
+    readonly operation: number,
+    readonly statement: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
 

@@ -2,7 +2,7 @@
  * Terrapin's public API. Everything a user imports comes from here; this file is the API review.
  */
 export { Terrapin, inTransaction, atomic } from './terrapin.js';
-export type { InitOptions, TerrapinConfig, AppConfig, ModelSource } from './terrapin.js';
+export type { InitOptions, TerrapinConfig, AppConfig, ModelSource, MigrateOptions } from './terrapin.js';
 export { Model, metaOf } from './model/model.js';
 export type { ModelClass, SaveOptions, DbOptions } from './model/model.js';
 export type { ModelOptions, Manager } from './model/meta.js';

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connectionSettings, parseDbUrl, type ConnectionObject, type ConnectionSettings } from './config/db-url.js';
@@ -69,14 +70,23 @@ export interface Router {
   dbForWrite?(model: ModelClassLike): string | null | undefined;
 }
 
+/** Running migrations at start, the alternative to generateSchemas (see docs/migrations.md). */
+export interface MigrateOptions {
+  /** Apply the pending migrations once connected (one process at a time: they take a lock). */
+  migrate?: boolean;
+  /** The migrations folder, one subfolder per app (default 'migrations', from the working directory). */
+  migrations?: string;
+}
+
 export type InitOptions =
-  | ({ config: TerrapinConfig; dbUrl?: never; modules?: never; routers?: never } & TimeOptions)
+  | ({ config: TerrapinConfig; dbUrl?: never; modules?: never; routers?: never } & TimeOptions & MigrateOptions)
   | ({
       dbUrl: string;
       modules: Readonly<Record<string, readonly ModelSource[]>>;
       routers?: TerrapinConfig['routers'];
       config?: never;
-    } & TimeOptions);
+    } & TimeOptions &
+      MigrateOptions);
 
 const DIALECTS: Record<ConnectionSettings['dialect'], Dialect> = {
   sqlite: sqliteDialect,
@@ -199,7 +209,28 @@ export class Terrapin implements Runtime {
       throw error;
     }
     this.state = 'ready';
+    if (options.migrate === true) await this.migrateAtStart(options.migrations ?? 'migrations');
+    else if (options.migrate !== undefined && options.migrate !== false) {
+      await this.close();
+      throw new ConfigurationError(`migrate must be true or false, got ${JSON.stringify(options.migrate)}.`);
+    }
     return this;
+  }
+
+  /** `init({ migrate: true })`: the pending migrations, applied under their lock (loaded only when asked for). */
+  private async migrateAtStart(folder: string): Promise<void> {
+    try {
+      if (!existsSync(folder)) {
+        throw new ConfigurationError(
+          `migrate: true, but there is no migrations folder '${resolve(folder)}'. Create the first migration with \`npx terrapin init-db\` (or makemigrations), or pass migrations: '<folder>'.`,
+        );
+      }
+      const { Migrations } = await import('./migrations/project.js');
+      await new Migrations(this, folder).upgrade();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
   }
 
   private configFrom(options: InitOptions): TerrapinConfig {

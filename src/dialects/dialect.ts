@@ -2,6 +2,7 @@ import type { SqlCompiler } from '../sql/compiler.js';
 import type { DriverConnection, DriverPool } from '../execution/driver.js';
 import type { ConnectionSettings } from '../config/db-url.js';
 import type { LiveTable } from '../schema/live-schema.js';
+import type { SchemaEditor } from '../schema/schema-editor.js';
 
 /** What a backend can do; code outside dialects/ asks these instead of comparing names. */
 export interface Capabilities {
@@ -56,6 +57,28 @@ export interface Introspection {
   describeTables(connection: DriverConnection, only: readonly string[] | undefined): Promise<LiveTable[]>;
 }
 
+/**
+ * What applying migrations needs from a backend beyond its compiler: whether DDL is transactional,
+ * the lock that makes concurrent `migrate` runs take turns, and what to do around a migration's
+ * transaction. Every method runs on the one connection the migration run holds.
+ */
+export interface MigrationSupport {
+  /** DDL runs inside transactions (SQLite, PostgreSQL); on MySQL every DDL statement commits by itself. */
+  readonly transactionalDdl: boolean;
+  /**
+   * Waits for the migration lock of this database (`name` tells runs on other databases apart
+   * where the lock is server-wide), up to `timeoutSeconds`; false when it did not come.
+   * SQLite has none to take: each migration's BEGIN IMMEDIATE takes the write lock instead.
+   */
+  lock(connection: DriverConnection, name: string, timeoutSeconds: number): Promise<boolean>;
+  unlock(connection: DriverConnection, name: string): Promise<void>;
+  /** Before a migration's BEGIN; returns what `afterMigration` restores (SQLite turns foreign keys off). */
+  beforeMigration(connection: DriverConnection): Promise<unknown>;
+  afterMigration(connection: DriverConnection, saved: unknown): Promise<void>;
+  /** Just before COMMIT: a problem to roll back for, or undefined (SQLite's foreign_key_check). */
+  checkBeforeCommit(connection: DriverConnection): Promise<string | undefined>;
+}
+
 export interface Dialect {
   /** For messages and logs only; never branch on it outside dialects/. */
   readonly name: 'sqlite' | 'postgres' | 'mysql';
@@ -65,6 +88,9 @@ export interface Dialect {
   readonly capabilities: Capabilities;
   readonly values: ValueConventions;
   readonly introspection: Introspection;
+  /** Turns a change between two sets of tables into this backend's DDL (migrations). */
+  readonly schemaEditor: SchemaEditor;
+  readonly migrations: MigrationSupport;
   createPool(settings: ConnectionSettings, connectionName: string): DriverPool;
   /**
    * Refuses, with a ConfigurationError, URL options the backend's client does not know or values

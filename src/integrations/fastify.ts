@@ -187,9 +187,13 @@ async function plugin(app: FastifyInstance, options: TerrapinPluginOptions): Pro
     ...(options.useTz === undefined ? {} : { useTz: options.useTz }),
     ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
   };
+  const migrate = {
+    ...(options.migrate === undefined ? {} : { migrate: options.migrate }),
+    ...(options.migrations === undefined ? {} : { migrations: options.migrations }),
+  };
   const init = (options.config !== undefined
-    ? { config: options.config, ...time }
-    : { dbUrl: options.dbUrl, modules: options.modules, ...time, ...(options.routers === undefined ? {} : { routers: options.routers }) }) as InitOptions;
+    ? { config: options.config, ...time, ...migrate }
+    : { dbUrl: options.dbUrl, modules: options.modules, ...time, ...migrate, ...(options.routers === undefined ? {} : { routers: options.routers }) }) as InitOptions;
   await terrapin.init(init);
   app.addHook('onClose', async () => {
     await terrapin.close();

@@ -2,9 +2,10 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { ConnectionHandle } from '../execution/connection-handle.js';
 import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
-import type { ColumnDef, CreateIndexNode, CreateTableNode, Statement } from '../sql/ast.js';
+import type { ColumnDef, ForeignKeyDef, Statement } from '../sql/ast.js';
 import { NotSupportedError } from '../errors.js';
-import { constraintName, orderTables, tableSpecs } from './tables.js';
+import { createTableStatements, type TableDef } from './table-def.js';
+import { constraintName, orderTables, tableSpecs, type TableSpec } from './tables.js';
 
 export interface GenerateSchemasOptions {
   /** Only create what is missing (IF NOT EXISTS). Default true. */
@@ -12,7 +13,7 @@ export interface GenerateSchemasOptions {
 }
 
 /** Kinds whose constant defaults are also written into the DDL (useful for raw inserts). */
-const DDL_DEFAULT_KINDS = new Set(['int', 'float', 'bool', 'decimal', 'enum']);
+export const DDL_DEFAULT_KINDS: ReadonlySet<string> = new Set(['int', 'float', 'bool', 'decimal', 'enum']);
 
 function columnDef(field: Field, dialect: Dialect): ColumnDef {
   const d = field.defaultValue;
@@ -29,55 +30,51 @@ function columnDef(field: Field, dialect: Dialect): ColumnDef {
   };
 }
 
+/** A table of the models as one dialect's DDL sees it. */
+export function tableDef(spec: TableSpec, dialect: Dialect): TableDef {
+  return {
+    table: spec.table,
+    columns: spec.fields.map((f) => columnDef(f, dialect)),
+    uniqueTogether: spec.uniqueTogether.map((columns) => ({ name: constraintName('uid', spec.table, columns), columns })),
+    indexes: spec.indexes.map((columns) => ({ name: constraintName('idx', spec.table, columns), columns })),
+    foreignKeys: spec.foreignKeys,
+    description: spec.description,
+  };
+}
+
+/** Refuses ON DELETE SET DEFAULT where the backend would silently treat it as RESTRICT. */
+export function checkForeignKeys(table: string, foreignKeys: readonly ForeignKeyDef[], dialect: Dialect): void {
+  const setDefault = foreignKeys.find((fk) => fk.onDelete === 'SET_DEFAULT');
+  if (setDefault !== undefined && !dialect.capabilities.onDeleteSetDefault) {
+    throw new NotSupportedError(
+      `${table}.${setDefault.columns.join(', ')}: onDelete SET_DEFAULT is not enforced by ${dialect.name} (InnoDB treats it as RESTRICT); use SET_NULL, CASCADE or RESTRICT.`,
+    );
+  }
+}
+
 /** CREATE TABLE, foreign keys, comments and CREATE INDEX statements for the models, as AST nodes. */
 export function schemaStatements(
   dialect: Dialect,
   metas: readonly ModelMeta[],
   options: GenerateSchemasOptions,
 ): Statement[] {
-  const safe = options.safe ?? true;
+  return tableStatements(
+    tableSpecs(metas).map((spec) => tableDef(spec, dialect)),
+    dialect,
+    options.safe ?? true,
+  );
+}
+
+/** The DDL for a set of tables: each after the tables its keys point at; cyclic keys added at the end. */
+export function tableStatements(defs: readonly TableDef[], dialect: Dialect, safe: boolean): Statement[] {
   const statements: Statement[] = [];
-  const { ordered, deferred } = orderTables(tableSpecs(metas));
+  const { ordered, deferred } = orderTables(defs);
   // Where CREATE TABLE may name later tables, cyclic keys stay inline; elsewhere they wait for ALTER TABLE.
   const postponed = dialect.capabilities.forwardForeignKeys ? [] : deferred;
-  for (const spec of ordered) {
-    const setDefault = spec.foreignKeys.find((fk) => fk.onDelete === 'SET_DEFAULT');
-    if (setDefault !== undefined && !dialect.capabilities.onDeleteSetDefault) {
-      throw new NotSupportedError(
-        `${spec.table}.${setDefault.columns.join(', ')}: onDelete SET_DEFAULT is not enforced by ${dialect.name} (InnoDB treats it as RESTRICT); use SET_NULL, CASCADE or RESTRICT.`,
-      );
-    }
-    const table: CreateTableNode = {
-      kind: 'createTable',
-      table: spec.table,
-      ifNotExists: safe,
-      columns: spec.fields.map((f) => columnDef(f, dialect)),
-      uniqueTogether: spec.uniqueTogether.map((columns) => ({ name: constraintName('uid', spec.table, columns), columns })),
-      foreignKeys: spec.foreignKeys.filter((fk) => !postponed.some((d) => d.foreignKey === fk)),
-      comment: spec.description,
-    };
-    statements.push(table);
-    if (dialect.capabilities.commentStatements) {
-      if (spec.description !== undefined) {
-        statements.push({ kind: 'comment', table: spec.table, column: undefined, text: spec.description });
-      }
-      for (const field of spec.fields) {
-        if (field.description !== undefined) {
-          statements.push({ kind: 'comment', table: spec.table, column: field.column, text: field.description });
-        }
-      }
-    }
-    for (const columns of spec.indexes) {
-      const index: CreateIndexNode = {
-        kind: 'createIndex',
-        name: constraintName('idx', spec.table, columns),
-        table: spec.table,
-        columns,
-        unique: false,
-        ifNotExists: safe,
-      };
-      statements.push(index);
-    }
+  for (const def of ordered) {
+    checkForeignKeys(def.table, def.foreignKeys, dialect);
+    const foreignKeys = def.foreignKeys.filter((fk) => !postponed.some((d) => d.foreignKey === fk));
+    statements.push(...createTableStatements(def, dialect, { ifNotExists: safe, foreignKeys }));
   }
   for (const { table, foreignKey } of postponed) statements.push({ kind: 'addForeignKey', table, foreignKey });
   return statements;

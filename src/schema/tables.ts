@@ -86,12 +86,14 @@ export function tableSpecs(metas: readonly ModelMeta[]): TableSpec[] {
  * Orders tables so each comes after the tables its keys point at. Keys that close a cycle are
  * returned separately, to be added with ALTER TABLE once both tables exist.
  */
-export function orderTables(specs: readonly TableSpec[]): { ordered: TableSpec[]; deferred: { table: string; foreignKey: ForeignKeyDef }[] } {
+export function orderTables<T extends { readonly table: string; readonly foreignKeys: readonly ForeignKeyDef[] }>(
+  specs: readonly T[],
+): { ordered: T[]; deferred: { table: string; foreignKey: ForeignKeyDef }[] } {
   const byName = new Map(specs.map((s) => [s.table, s]));
   const state = new Map<string, 'visiting' | 'done'>();
-  const ordered: TableSpec[] = [];
+  const ordered: T[] = [];
   const deferred: { table: string; foreignKey: ForeignKeyDef }[] = [];
-  const visit = (spec: TableSpec): void => {
+  const visit = (spec: T): void => {
     state.set(spec.table, 'visiting');
     for (const fk of spec.foreignKeys) {
       if (fk.refTable === spec.table) continue;

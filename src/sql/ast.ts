@@ -345,12 +345,77 @@ export interface DropTableNode {
   readonly table: string;
   readonly ifExists: boolean;
 }
-/** A comment on a table or column, for backends that set comments in statements of their own. */
+/** A comment on a table or column, for backends that set comments in statements of their own; null removes it. */
 export interface CommentNode {
   readonly kind: 'comment';
   readonly table: string;
   readonly column: string | undefined;
-  readonly text: string;
+  readonly text: string | null;
+}
+
+/** What an ALTER COLUMN changes: PostgreSQL spells each apart, MySQL restates the column (MODIFY). */
+export type ColumnChange = 'type' | 'nullable' | 'default' | 'comment';
+
+/** One clause of ALTER TABLE; a dialect that cannot combine clauses is given one at a time. */
+export type AlterAction =
+  | { readonly kind: 'addColumn'; readonly column: ColumnDef }
+  | { readonly kind: 'dropColumn'; readonly column: string }
+  /** `column` is the whole new definition; `changes` says which parts differ from the old one. */
+  | { readonly kind: 'alterColumn'; readonly column: ColumnDef; readonly changes: readonly ColumnChange[] }
+  /** Unnamed (name undefined) gets the backend's own name, as an inline UNIQUE does. */
+  | { readonly kind: 'addUnique'; readonly name: string | undefined; readonly columns: readonly string[] }
+  | { readonly kind: 'addForeignKey'; readonly foreignKey: ForeignKeyDef }
+  | { readonly kind: 'dropConstraint'; readonly constraint: 'unique' | 'foreignKey'; readonly name: string }
+  /** The table comment, for backends that keep it in the table options (MySQL); null removes it. */
+  | { readonly kind: 'tableComment'; readonly text: string | null };
+
+/** ALTER TABLE t <action>, <action>…: migrations' column and constraint changes. */
+export interface AlterTableNode {
+  readonly kind: 'alterTable';
+  readonly table: string;
+  readonly actions: readonly AlterAction[];
+}
+export interface RenameTableNode {
+  readonly kind: 'renameTable';
+  readonly from: string;
+  readonly to: string;
+}
+export interface RenameColumnNode {
+  readonly kind: 'renameColumn';
+  readonly table: string;
+  readonly from: string;
+  readonly to: string;
+}
+export interface DropIndexNode {
+  readonly kind: 'dropIndex';
+  readonly table: string;
+  readonly name: string;
+}
+export interface RenameIndexNode {
+  readonly kind: 'renameIndex';
+  readonly table: string;
+  readonly from: string;
+  readonly to: string;
+}
+/** A named constraint renamed in place (PostgreSQL); other backends drop and add it instead. */
+export interface RenameConstraintNode {
+  readonly kind: 'renameConstraint';
+  readonly table: string;
+  readonly from: string;
+  readonly to: string;
+}
+/** The sequence behind a SERIAL column, renamed with its table or column (PostgreSQL). */
+export interface RenameSequenceNode {
+  readonly kind: 'renameSequence';
+  readonly from: string;
+  readonly to: string;
+}
+/** INSERT INTO t (…) SELECT …: copies rows into a rebuilt table (SQLite's table rebuild). */
+export interface InsertSelectNode {
+  readonly kind: 'insertSelect';
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly select: SelectNode;
 }
 export type IsolationLevel = 'READ UNCOMMITTED' | 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
@@ -382,6 +447,14 @@ export type Statement =
   | DropTableNode
   | AddForeignKeyNode
   | CommentNode
+  | AlterTableNode
+  | RenameTableNode
+  | RenameColumnNode
+  | DropIndexNode
+  | RenameIndexNode
+  | RenameConstraintNode
+  | RenameSequenceNode
+  | InsertSelectNode
   | TransactionNode;
 
 export const column = (table: string | undefined, name: string): ColumnNode => ({ kind: 'column', table, name });

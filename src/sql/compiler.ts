@@ -1,4 +1,7 @@
 import type {
+  AlterAction,
+  AlterTableNode,
+  ColumnChange,
   ColumnDef,
   CommentNode,
   ColumnType,
@@ -7,16 +10,19 @@ import type {
   CreateTableNode,
   DatePartNode,
   DeleteNode,
+  DropIndexNode,
   DropTableNode,
   ExplainNode,
   Expr,
   ForeignKeyDef,
   FuncNode,
   InsertNode,
+  InsertSelectNode,
   JsonPathNode,
   LikeNode,
   LockOptions,
   OrderItem,
+  RenameIndexNode,
   SelectColumn,
   SelectNode,
   Statement,
@@ -24,7 +30,7 @@ import type {
   TransactionNode,
   UpdateNode,
 } from './ast.js';
-import { ParamsError } from '../errors.js';
+import { NotSupportedError, ParamsError } from '../errors.js';
 
 /** The SQL text of one statement and its bound parameters, in placeholder order. */
 export interface CompiledQuery {
@@ -106,6 +112,22 @@ export abstract class SqlCompiler {
         return this.comment(node);
       case 'addForeignKey':
         return `ALTER TABLE ${this.quoteIdent(node.table)} ADD ${this.foreignKey(node.foreignKey)}`;
+      case 'alterTable':
+        return this.alterTable(node, params);
+      case 'renameTable':
+        return `ALTER TABLE ${this.quoteIdent(node.from)} RENAME TO ${this.quoteIdent(node.to)}`;
+      case 'renameColumn':
+        return `ALTER TABLE ${this.quoteIdent(node.table)} RENAME COLUMN ${this.quoteIdent(node.from)} TO ${this.quoteIdent(node.to)}`;
+      case 'dropIndex':
+        return this.dropIndex(node);
+      case 'renameIndex':
+        return this.renameIndex(node);
+      case 'renameConstraint':
+        return this.renameConstraint(node.table, node.from, node.to);
+      case 'renameSequence':
+        return this.renameSequence(node.from, node.to);
+      case 'insertSelect':
+        return this.insertSelect(node, params);
       case 'transaction':
         return this.transaction(node);
     }
@@ -461,7 +483,70 @@ export abstract class SqlCompiler {
       node.column === undefined
         ? `TABLE ${this.quoteIdent(node.table)}`
         : `COLUMN ${this.quoteIdent(node.table)}.${this.quoteIdent(node.column)}`;
-    return `COMMENT ON ${target} IS ${this.quoteString(node.text)}`;
+    return `COMMENT ON ${target} IS ${node.text === null ? 'NULL' : this.quoteString(node.text)}`;
+  }
+
+  protected alterTable(node: AlterTableNode, params: unknown[]): string {
+    if (node.actions.length === 0) throw new TypeError(`ALTER TABLE ${node.table} needs at least one action`);
+    return `ALTER TABLE ${this.quoteIdent(node.table)} ${node.actions.map((action) => this.alterAction(action, params)).join(', ')}`;
+  }
+
+  /** One ALTER TABLE clause, in the PostgreSQL spelling most backends share. */
+  protected alterAction(action: AlterAction, params: unknown[]): string {
+    switch (action.kind) {
+      case 'addColumn':
+        return `ADD COLUMN ${this.columnDef(action.column, params)}`;
+      case 'dropColumn':
+        return `DROP COLUMN ${this.quoteIdent(action.column)}`;
+      case 'alterColumn':
+        return this.alterColumn(action.column, action.changes);
+      case 'addUnique': {
+        const name = action.name === undefined ? '' : `CONSTRAINT ${this.quoteIdent(action.name)} `;
+        return `ADD ${name}UNIQUE (${action.columns.map((c) => this.quoteIdent(c)).join(', ')})`;
+      }
+      case 'addForeignKey':
+        return `ADD ${this.foreignKey(action.foreignKey)}`;
+      case 'dropConstraint':
+        return `DROP CONSTRAINT ${this.quoteIdent(action.name)}`;
+      case 'tableComment':
+        throw new NotSupportedError('this backend sets table comments with COMMENT ON, not ALTER TABLE');
+    }
+  }
+
+  /** ALTER COLUMN clauses, one per change; comments go through COMMENT ON (`comment` nodes). */
+  protected alterColumn(col: ColumnDef, changes: readonly ColumnChange[]): string {
+    const name = this.quoteIdent(col.name);
+    const clauses: string[] = [];
+    if (changes.includes('type')) {
+      const type = this.columnType(col.type, { ...col, autoIncrement: false });
+      clauses.push(`ALTER COLUMN ${name} TYPE ${type} USING ${name}::${type}`);
+    }
+    if (changes.includes('nullable')) clauses.push(`ALTER COLUMN ${name} ${col.nullable ? 'DROP' : 'SET'} NOT NULL`);
+    if (changes.includes('default')) {
+      clauses.push(col.default === undefined ? `ALTER COLUMN ${name} DROP DEFAULT` : `ALTER COLUMN ${name} SET DEFAULT ${this.literal(col.default.value)}`);
+    }
+    if (clauses.length === 0) throw new TypeError(`ALTER COLUMN ${col.name} with nothing to change (${changes.join(', ')})`);
+    return clauses.join(', ');
+  }
+
+  protected dropIndex(node: DropIndexNode): string {
+    return `DROP INDEX ${this.quoteIdent(node.name)}`;
+  }
+
+  protected renameIndex(node: RenameIndexNode): string {
+    return `ALTER INDEX ${this.quoteIdent(node.from)} RENAME TO ${this.quoteIdent(node.to)}`;
+  }
+
+  protected renameConstraint(table: string, from: string, to: string): string {
+    return `ALTER TABLE ${this.quoteIdent(table)} RENAME CONSTRAINT ${this.quoteIdent(from)} TO ${this.quoteIdent(to)}`;
+  }
+
+  protected renameSequence(from: string, to: string): string {
+    return `ALTER SEQUENCE ${this.quoteIdent(from)} RENAME TO ${this.quoteIdent(to)}`;
+  }
+
+  protected insertSelect(node: InsertSelectNode, params: unknown[]): string {
+    return `INSERT INTO ${this.quoteIdent(node.table)} (${node.columns.map((c) => this.quoteIdent(c)).join(', ')}) ${this.select(node.select, params)}`;
   }
 
   protected dropTable(node: DropTableNode): string {

@@ -1,14 +1,18 @@
 import type {
+  AlterAction,
+  ColumnChange,
   ColumnDef,
   ColumnType,
   CreateTableNode,
   DatePartNode,
+  DropIndexNode,
   Expr,
   ExplainNode,
   FuncNode,
   InsertNode,
   JsonPathNode,
   LockOptions,
+  RenameIndexNode,
   SelectNode,
 } from '../../sql/ast.js';
 import { jsonPathText, quoteWith, SqlCompiler } from '../../sql/compiler.js';
@@ -106,6 +110,39 @@ export class MysqlCompiler extends SqlCompiler {
   /** MySQL string literals treat backslash as an escape, so it is doubled too. */
   override quoteString(value: string): string {
     return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  }
+
+  /** MySQL restates a changed column whole (MODIFY), whatever part of it changed; its key stays. */
+  protected override alterColumn(col: ColumnDef, _changes: readonly ColumnChange[]): string {
+    let sql = `MODIFY COLUMN ${this.quoteIdent(col.name)} ${this.columnType(col.type, col)}${this.autoIncrement(col)}`;
+    sql += col.nullable && !col.primaryKey ? ' NULL' : ' NOT NULL';
+    if (col.default !== undefined) sql += ` DEFAULT ${this.literal(col.default.value)}`;
+    return sql + this.columnComment(col);
+  }
+
+  /** Unique constraints are indexes here, and foreign keys have their own DROP. */
+  protected override alterAction(action: AlterAction, params: unknown[]): string {
+    if (action.kind === 'dropConstraint') {
+      return `${action.constraint === 'unique' ? 'DROP INDEX' : 'DROP FOREIGN KEY'} ${this.quoteIdent(action.name)}`;
+    }
+    if (action.kind === 'tableComment') return `COMMENT = ${this.quoteString(action.text ?? '')}`;
+    return super.alterAction(action, params);
+  }
+
+  protected override dropIndex(node: DropIndexNode): string {
+    return `DROP INDEX ${this.quoteIdent(node.name)} ON ${this.quoteIdent(node.table)}`;
+  }
+
+  protected override renameIndex(node: RenameIndexNode): string {
+    return `ALTER TABLE ${this.quoteIdent(node.table)} RENAME INDEX ${this.quoteIdent(node.from)} TO ${this.quoteIdent(node.to)}`;
+  }
+
+  protected override renameConstraint(table: string, from: string): string {
+    throw new NotSupportedError(`MySQL cannot rename the constraint ${from} on ${table}; drop it and add it under the new name.`);
+  }
+
+  protected override renameSequence(from: string): string {
+    throw new NotSupportedError(`MySQL has no sequences (${from}); AUTO_INCREMENT belongs to the column.`);
   }
 
   protected override columnComment(col: ColumnDef): string {

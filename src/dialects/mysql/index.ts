@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.js';
+import { mysqlMigrations } from './migration-support.js';
+import { MysqlSchemaEditor } from './schema-editor.js';
 import { mysqlIntrospection } from './introspection.js';
 import { MysqlCompiler } from './compiler.js';
 import { checkMysqlOptions } from './client-options.js';
@@ -31,6 +33,8 @@ function mysqlFamily(variant: Variant): Dialect {
       savepoints: true,
     },
     values: mysqlValues,
+    schemaEditor: new MysqlSchemaEditor(),
+    migrations: mysqlMigrations,
     introspection: mysqlIntrospection,
     createPool: (settings, connectionName) => new MysqlPool(settings, connectionName),
     checkSettings: (settings, connectionName) => checkMysqlOptions(settings.options, connectionName),

@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.js';
+import { postgresMigrations } from './migration-support.js';
+import { PostgresSchemaEditor } from './schema-editor.js';
 import { postgresIntrospection } from './introspection.js';
 import { PostgresCompiler } from './compiler.js';
 import { postgresClientOptions } from './client-options.js';
@@ -22,6 +24,8 @@ export const postgresDialect: Dialect = {
     savepoints: true,
   },
   values: postgresValues,
+  schemaEditor: new PostgresSchemaEditor(),
+  migrations: postgresMigrations,
   introspection: postgresIntrospection,
   createPool: (settings, connectionName) => new PostgresPool(settings, connectionName),
   checkSettings: (settings, connectionName) => void postgresClientOptions(settings.options, connectionName),

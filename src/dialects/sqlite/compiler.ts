@@ -1,4 +1,17 @@
-import type { ColumnDef, ColumnType, DatePartNode, ExplainNode, Expr, FuncNode, JsonPathNode, LikeNode, LockOptions } from '../../sql/ast.js';
+import type {
+  AlterTableNode,
+  ColumnDef,
+  ColumnType,
+  DatePartNode,
+  ExplainNode,
+  Expr,
+  FuncNode,
+  JsonPathNode,
+  LikeNode,
+  LockOptions,
+  RenameIndexNode,
+} from '../../sql/ast.js';
+import { NotSupportedError } from '../../errors.js';
 import { jsonPathText, LIKE_ESCAPE, likePattern, quoteWith, SqlCompiler } from '../../sql/compiler.js';
 
 /** GLOB is SQLite's case-sensitive matcher; its metacharacters are escaped by bracketing. */
@@ -186,6 +199,32 @@ export class SqliteCompiler extends SqlCompiler {
 
   protected override explain(node: ExplainNode, params: unknown[]): string {
     return `EXPLAIN QUERY PLAN ${this.select(node.statement, params)}`;
+  }
+
+  /**
+   * SQLite's ALTER TABLE takes one clause and can only add or drop a column (or rename, which has
+   * nodes of its own); every other change rebuilds the table (src/dialects/sqlite/schema-editor.ts).
+   */
+  protected override alterTable(node: AlterTableNode, params: unknown[]): string {
+    const [action] = node.actions;
+    if (node.actions.length !== 1 || (action!.kind !== 'addColumn' && action!.kind !== 'dropColumn')) {
+      throw new NotSupportedError(
+        `SQLite's ALTER TABLE cannot ${node.actions.map((a) => a.kind).join(', ')} on ${node.table}; the schema editor rebuilds the table instead.`,
+      );
+    }
+    return super.alterTable(node, params);
+  }
+
+  protected override renameIndex(node: RenameIndexNode): string {
+    throw new NotSupportedError(`SQLite cannot rename the index ${node.from}; drop it and create ${node.to}.`);
+  }
+
+  protected override renameConstraint(table: string, from: string): string {
+    throw new NotSupportedError(`SQLite cannot rename the constraint ${from} on ${table}; the table is rebuilt instead.`);
+  }
+
+  protected override renameSequence(from: string): string {
+    throw new NotSupportedError(`SQLite has no sequences (${from}).`);
   }
 
   protected override transaction(node: Parameters<SqlCompiler['transaction']>[0]): string {

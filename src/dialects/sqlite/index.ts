@@ -1,4 +1,6 @@
 import type { Dialect } from '../dialect.js';
+import { sqliteMigrations } from './migration-support.js';
+import { SqliteSchemaEditor } from './schema-editor.js';
 import { sqliteIntrospection } from './introspection.js';
 import { SqliteCompiler } from './compiler.js';
 import { SqlitePool } from './driver.js';
@@ -20,6 +22,8 @@ export const sqliteDialect: Dialect = {
     savepoints: true,
   },
   values: sqliteValues,
+  schemaEditor: new SqliteSchemaEditor(),
+  migrations: sqliteMigrations,
   introspection: sqliteIntrospection,
   createPool: (settings, connectionName) => new SqlitePool(settings, connectionName),
 };
