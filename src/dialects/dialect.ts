@@ -1,7 +1,8 @@
 import type { SqlCompiler } from '../sql/compiler.js';
 import type { DriverConnection, DriverPool } from '../execution/driver.js';
 import type { ConnectionSettings } from '../config/db-url.js';
-import type { LiveTable } from '../schema/live-schema.js';
+import type { LiveColumn, LiveTable } from '../schema/live-schema.js';
+import type { ColumnField } from '../schema/column-field.js';
 
 /** What a backend can do; code outside dialects/ asks these instead of comparing names. */
 export interface Capabilities {
@@ -54,6 +55,8 @@ export interface Introspection {
    * named in `only`, as the catalogs describe them; `introspectSchema` sorts them.
    */
   describeTables(connection: DriverConnection, only: readonly string[] | undefined): Promise<LiveTable[]>;
+  /** The field a described column maps back to (Django's data_types_reverse), for inspectdb. */
+  columnField(column: LiveColumn): ColumnField;
 }
 
 export interface Dialect {
