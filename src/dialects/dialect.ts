@@ -59,6 +59,22 @@ export interface Introspection {
   columnField(column: LiveColumn): ColumnField;
 }
 
+/**
+ * What the test helpers (terrapin/testing) ask of a backend: a database of their own, made and
+ * removed, and tables emptied between tests.
+ */
+export interface TestDatabases {
+  /** Creates the database `settings` names (SQLite: nothing to do, the file appears on first use). */
+  create(settings: ConnectionSettings): Promise<void>;
+  /** Drops it, with every connection still open to it (SQLite: removes the file and its journals). */
+  drop(settings: ConnectionSettings): Promise<void>;
+  /**
+   * Deletes every row of `tables` (listed children first) on a connection of its own, whatever
+   * the foreign keys between them, and restarts their auto-increment counters.
+   */
+  truncate(connection: DriverConnection, tables: readonly string[]): Promise<void>;
+}
+
 export interface Dialect {
   /** For messages and logs only; never branch on it outside dialects/. */
   readonly name: 'sqlite' | 'postgres' | 'mysql';
@@ -68,5 +84,6 @@ export interface Dialect {
   readonly capabilities: Capabilities;
   readonly values: ValueConventions;
   readonly introspection: Introspection;
+  readonly testDatabases: TestDatabases;
   createPool(settings: ConnectionSettings, connectionName: string): DriverPool;
 }

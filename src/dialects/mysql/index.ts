@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { mysqlTestDatabases } from './test-databases.js';
 import { mysqlIntrospection } from './introspection.js';
 import { MysqlCompiler } from './compiler.js';
 import { MysqlPool } from './driver.js';
@@ -30,6 +31,7 @@ function mysqlFamily(variant: Variant): Dialect {
       savepoints: true,
     },
     values: mysqlValues,
+    testDatabases: mysqlTestDatabases,
     introspection: mysqlIntrospection,
     createPool: (settings, connectionName) => new MysqlPool(settings, connectionName),
   };

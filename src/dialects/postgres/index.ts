@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { postgresTestDatabases } from './test-databases.js';
 import { postgresIntrospection } from './introspection.js';
 import { PostgresCompiler } from './compiler.js';
 import { PostgresPool } from './driver.js';
@@ -21,6 +22,7 @@ export const postgresDialect: Dialect = {
     savepoints: true,
   },
   values: postgresValues,
+  testDatabases: postgresTestDatabases,
   introspection: postgresIntrospection,
   createPool: (settings, connectionName) => new PostgresPool(settings, connectionName),
 };

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js';
+import { sqliteTestDatabases } from './test-databases.js';
 import { sqliteIntrospection } from './introspection.js';
 import { SqliteCompiler } from './compiler.js';
 import { SqlitePool } from './driver.js';
@@ -20,6 +21,7 @@ export const sqliteDialect: Dialect = {
     savepoints: true,
   },
   values: sqliteValues,
+  testDatabases: sqliteTestDatabases,
   introspection: sqliteIntrospection,
   createPool: (settings, connectionName) => new SqlitePool(settings, connectionName),
 };
