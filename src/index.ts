@@ -17,6 +17,11 @@ export { Prefetch } from './model/prefetch.js';
 export type { ModelDescription, FieldDescription, RelationDescription } from './model/describe.js';
 export type { SignalName, Listener, SaveSignal, PostSaveSignal, DeleteSignal } from './model/signals.js';
 export type { ReverseOneToOne } from './types/relation-brand.js';
+// What field and schema types are made of, exported so that a consumer's declaration files
+// (`declaration: true`) can name them: `export class User extends Model { id = fields.IntField() }`.
+export type { Branded, Bytes, CommonFieldOptions, FieldBrand, FieldInfo, FieldKind, FieldType } from './types/field-brand.js';
+export type { ForwardRelationType, RelationBrand, RelationBranded, RelationInfo, RelationKind } from './types/relation-brand.js';
+export type { MergeOptions, SchemaMetaOf, TypedOptions, WireIn, WireOut } from './types/schema-types.js';
 export type { RelationPath, ForwardPath, RelationKeys, ForwardKeys, RelatedOf } from './types/relation-types.js';
 export type { ValueKey, ValueAtPath, WritableKeys, UpdateValues } from './types/model-types.js';
 export type { FilterArg, SelectForUpdateOptions } from './query/queryset.js';

@@ -10,12 +10,14 @@ import { userRoutes } from './routes/users.js';
 
 export interface AppOptions {
   dbUrl: string;
-  /** One line per request on stdout (default true). */
+  /** One line per request on stdout, and the errors behind 500s on stderr (default true). */
   logRequests?: boolean;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  // Fastify's logger at 'error': the plugin logs what made a 500 (the body says only "Internal
+  // Server Error"); requests are logged by the hook below, in one short line each.
+  const app = Fastify({ logger: options.logRequests === false ? false : { level: 'error' } });
   await registerTerrapin(app, { dbUrl: options.dbUrl, modules: { models } }, {
     generateSchemas: true,
     openapi: { title: 'Terrapin example API', version: '1.0.0', description: "The seed's users API, plus a small library." },

@@ -2,6 +2,16 @@
 import { modelSchema, querysetSchema } from '../../src/index.js';
 import { Author, Book, Tag, User } from './models.js';
 
+/**
+ * The `:id` of a route, as the primary keys are: an IntField's range, so an id past it is a 422
+ * at `["path", "id"]` (`less_than_equal`), as FastAPI answers for a constrained path int.
+ */
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
+} as const;
+
 /** POST /users: `{ name }` — no id, no createdAt. */
 export const UserIn = modelSchema(User, { excludeReadonly: true });
 /** A user in responses: `{ id, name, createdAt }`. */

@@ -1,6 +1,6 @@
 import type { ValueConventions } from '../dialects/dialect.js';
 import type { ColumnType } from '../sql/ast.js';
-import type { CommonFieldOptions, FieldType } from '../types/field-brand.js';
+import type { Bytes, CommonFieldOptions, FieldType } from '../types/field-brand.js';
 import { Field, type Decoder } from './base.js';
 
 export class BooleanFieldImpl extends Field<boolean> {
@@ -57,7 +57,7 @@ export class JSONFieldImpl extends Field<unknown> {
   }
 }
 
-export class BinaryFieldImpl extends Field<Buffer> {
+export class BinaryFieldImpl extends Field<Bytes> {
   readonly fieldType = 'BinaryField';
   readonly kind = 'binary' as const;
   override readonly indexable = false;
@@ -66,7 +66,7 @@ export class BinaryFieldImpl extends Field<Buffer> {
     return { type: 'binary' };
   }
 
-  normalize(value: unknown): Buffer {
+  normalize(value: unknown): Bytes {
     if (Buffer.isBuffer(value)) return value;
     if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     throw this.invalid(value, 'expected a Buffer or Uint8Array');
@@ -96,7 +96,7 @@ export function JSONField<T = JsonValue>(options?: JsonOptions<T>): FieldType<T,
 export function JSONField(options?: JsonOptions<unknown>): unknown {
   return new JSONFieldImpl(options ?? {});
 }
-/** Bytes as a `Buffer`; cannot be unique or indexed (exact and in lookups work). */
-export function BinaryField<const O extends CommonFieldOptions<Buffer>>(options?: O): FieldType<Buffer, 'binary', O> {
+/** Bytes as a `Buffer` (typed `Uint8Array` without Node's types); cannot be unique or indexed (exact and in lookups work). */
+export function BinaryField<const O extends CommonFieldOptions<Bytes>>(options?: O): FieldType<Bytes, 'binary', O> {
   return new BinaryFieldImpl(options ?? {}) as never;
 }

@@ -5,11 +5,14 @@
  */
 import type { ValidationIssue } from './error-response.js';
 import { typeError } from '../validation/type-errors.js';
+import { BASE64, BIGINT, DATE, DATETIME, TIME, UUID, isDecimalPattern } from '../validation/patterns.js';
 
 /** The fields of an Ajv `ErrorObject` this mapping reads. */
 export interface AjvErrorLike {
   keyword: string;
   instancePath?: string;
+  /** Where in the schema the check failed: '#/properties/published/anyOf/0/pattern'. */
+  schemaPath?: string;
   params?: Record<string, unknown>;
   message?: string;
 }
@@ -57,6 +60,26 @@ function plural(count: unknown, noun: string): string {
   return `${String(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/**
+ * The generated schemas check formats with patterns (patterns.ts); a mismatch reads as pydantic's
+ * parsing error for the type, not as the 300-character regex.
+ */
+const PATTERN_ERRORS: ReadonlyMap<string, { type: string; msg: string }> = new Map([
+  [DATE.source, { type: 'date_parsing', msg: 'Input should be a valid date in the format YYYY-MM-DD' }],
+  [DATETIME.source, { type: 'datetime_parsing', msg: 'Input should be a valid datetime' }],
+  [TIME.source, { type: 'time_parsing', msg: 'Input should be in a valid time format' }],
+  [UUID.source, { type: 'uuid_parsing', msg: 'Input should be a valid UUID' }],
+  [BASE64.source, { type: 'bytes_invalid_encoding', msg: 'Input should be valid base64' }],
+  [BIGINT.source, { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' }],
+]);
+
+const FORMAT_ERRORS: Readonly<Record<string, { type: string; msg: string }>> = {
+  date: PATTERN_ERRORS.get(DATE.source)!,
+  'date-time': PATTERN_ERRORS.get(DATETIME.source)!,
+  time: PATTERN_ERRORS.get(TIME.source)!,
+  uuid: PATTERN_ERRORS.get(UUID.source)!,
+};
+
 /** The pydantic type and message for one Ajv keyword; unknown keywords keep Ajv's message. */
 function describe(error: AjvErrorLike): { type: string; msg: string } {
   const p = error.params ?? {};
@@ -86,7 +109,14 @@ function describe(error: AjvErrorLike): { type: string; msg: string } {
     case 'const':
       return { type: 'literal_error', msg: `Input should be ${quoted(p.allowedValue)}` };
     case 'pattern':
-      return { type: 'string_pattern_mismatch', msg: `String should match pattern '${String(p.pattern)}'` };
+      return (
+        PATTERN_ERRORS.get(String(p.pattern)) ??
+        (isDecimalPattern(String(p.pattern))
+          ? { type: 'decimal_parsing', msg: 'Input should be a valid decimal' }
+          : { type: 'string_pattern_mismatch', msg: `String should match pattern '${String(p.pattern)}'` })
+      );
+    case 'format':
+      return FORMAT_ERRORS[String(p.format)] ?? { type: 'value_error', msg: `Input should be a valid ${String(p.format)}` };
     case 'maxItems':
       return { type: 'too_long', msg: `List should have at most ${plural(p.limit, 'item')}` };
     case 'minItems':
@@ -103,10 +133,56 @@ function describe(error: AjvErrorLike): { type: string; msg: string } {
  * offending value, and for `required` / `additionalProperties` the property concerned.
  */
 export function ajvIssues(errors: readonly AjvErrorLike[], part: RequestPart): ValidationIssue[] {
-  return errors.map((error) => {
+  return relevant(errors).map((error) => {
     const loc: (string | number)[] = [part, ...pointerSegments(error.instancePath ?? '')];
     const property = error.keyword === 'required' ? error.params?.missingProperty : error.keyword === 'additionalProperties' ? error.params?.additionalProperty : undefined;
     if (typeof property === 'string') loc.push(property);
     return { loc, ...describe(error) };
   });
+}
+
+const BRANCH = /^(.*\/anyOf)\/(\d+)\//;
+
+function isNullBranch(error: AjvErrorLike): boolean {
+  return error.keyword === 'type' && error.params?.type === 'null';
+}
+
+/**
+ * One error per problem, as pydantic reports them: a bad value for a nullable field (`anyOf`
+ * [schema, null]) fails the field's schema, not also "should be None" and "must match a schema in
+ * anyOf"; of the branches of an `anyOf` (a bigint as string or integer), the one whose type the
+ * value has; a `format` failure is not repeated beside the `pattern` failure that checks the same.
+ */
+function relevant(errors: readonly AjvErrorLike[]): AjvErrorLike[] {
+  const branches = new Map<string, Map<string, AjvErrorLike[]>>();
+  const kept: (AjvErrorLike | string)[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'anyOf') continue;
+    const match = BRANCH.exec(error.schemaPath ?? '');
+    if (match === null) {
+      kept.push(error);
+      continue;
+    }
+    const group = `${error.instancePath ?? ''} ${match[1]!}`;
+    let byBranch = branches.get(group);
+    if (byBranch === undefined) {
+      branches.set(group, (byBranch = new Map()));
+      kept.push(group);
+    }
+    const list = byBranch.get(match[2]!) ?? [];
+    list.push(error);
+    byBranch.set(match[2]!, list);
+  }
+  const out: AjvErrorLike[] = [];
+  for (const item of kept) {
+    if (typeof item !== 'string') {
+      out.push(item);
+      continue;
+    }
+    const candidates = [...branches.get(item)!.values()].filter((list) => !list.every(isNullBranch));
+    const chosen = candidates.find((list) => !list.some((e) => e.keyword === 'type')) ?? candidates[0] ?? [];
+    out.push(...chosen);
+  }
+  const patterned = new Set(out.filter((e) => e.keyword === 'pattern').map((e) => e.instancePath ?? ''));
+  return out.filter((e) => !(e.keyword === 'format' && patterned.has(e.instancePath ?? '')));
 }

@@ -55,6 +55,9 @@ function httpStatusOf(error: unknown): number | undefined {
   return typeof code === 'number' && Number.isInteger(code) && code >= 400 && code <= 599 ? code : undefined;
 }
 
+/** What an unknown route answers, in the shape of every other error: `{"detail": "Not Found"}`. */
+export const NOT_FOUND: ErrorResponse = { status: 404, body: { detail: 'Not Found' }, unexpected: false };
+
 const INTERNAL: ErrorResponse = { status: 500, body: { detail: 'Internal Server Error' }, unexpected: true };
 
 /**

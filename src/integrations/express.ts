@@ -10,7 +10,7 @@ import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandle
 import type { InitOptions } from '../terrapin.js';
 import { Terrapin } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
-import { errorResponse, type ErrorResponse } from './error-response.js';
+import { NOT_FOUND, errorResponse, type ErrorResponse } from './error-response.js';
 import { startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
 import { RequestTransaction } from './request-transaction.js';
 
@@ -60,6 +60,11 @@ export function terrapinErrorHandler(options: ErrorHandlerOptions = {}): ErrorRe
   };
 }
 
+/** Answers `404 {"detail": "Not Found"}`: put it after your routes, before `terrapinErrorHandler()`. */
+export function terrapinNotFoundHandler(): RequestHandler {
+  return (_req, res) => void res.status(NOT_FOUND.status).json(NOT_FOUND.body);
+}
+
 /**
  * Initialises Terrapin (and creates missing tables with `generateSchemas`). Await it before
  * serving; call the returned `close()` on shutdown. Express error middleware must come after the
@@ -74,6 +79,8 @@ export async function registerTerrapin(app: Express, init: InitOptions, options:
       // The router reads its stack length on every step, so a layer pushed now still runs for this request.
       if (!appended) {
         appended = true;
+        // After every route: what no route answered is a 404 in the shape of every other error.
+        app.use(terrapinNotFoundHandler());
         app.use(terrapinErrorHandler(options));
       }
       next();

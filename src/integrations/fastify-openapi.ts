@@ -1,11 +1,15 @@
 /**
- * FastAPI's free docs for a Fastify app: an OpenAPI 3 document at /openapi.json and Swagger UI
+ * FastAPI's free docs for a Fastify app: an OpenAPI 3.1 document at /openapi.json and Swagger UI
  * at /docs, via @fastify/swagger and @fastify/swagger-ui (optional peers, loaded only when asked).
- * Routes that validate their input document the 422 body the error handler sends, as FastAPI's do.
+ * 3.1, because its schemas are JSON Schema 2020-12, as the generated ones are (`type: 'null'` in
+ * an `anyOf` is valid there and not in 3.0). Routes that validate their input document the 422 body
+ * the error handler sends, routes with path parameters the 404, as FastAPI's do; response schemas
+ * are documented in serialization mode (every property the serializer writes is required).
  */
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { ConfigurationError } from '../errors.js';
 import { namedSchemaOf } from '../validation/model-schema.js';
+import type { JsonSchemaMode } from '../validation/json-schema.js';
 
 export interface OpenApiOptions {
   title: string;
@@ -34,11 +38,21 @@ const VALIDATION_COMPONENTS = {
   HTTPValidationError: {
     title: 'HTTPValidationError',
     type: 'object',
+    required: ['detail'],
     properties: { detail: { type: 'array', items: { $ref: `${COMPONENTS}ValidationError` } } },
   },
 } as const;
 
+/** The body of every other error response: `{"detail": "No User matches id=5."}`. */
+const HTTP_ERROR = {
+  title: 'HTTPError',
+  type: 'object',
+  required: ['detail'],
+  properties: { detail: { type: 'string' } },
+} as const;
+
 const VALIDATION_ERROR_BODY = { description: 'Validation Error', $ref: `${COMPONENTS}HTTPValidationError` } as const;
+const NOT_FOUND_BODY = { description: 'Not Found', $ref: `${COMPONENTS}HTTPError` } as const;
 
 const INPUT_PARTS = ['body', 'querystring', 'params', 'headers'] as const;
 
@@ -47,7 +61,8 @@ function addComponent(components: Map<string, unknown>, name: string, schema: un
   const existing = components.get(name);
   if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(schema)) {
     throw new ConfigurationError(
-      `OpenAPI: two different schemas are named '${name}'; give one its own name, e.g. modelSchema(Model, { name: '${name}Out', ... }).`,
+      `OpenAPI: two different schemas are named '${name}'; give one its own name, e.g. modelSchema(Model, { name: '${name}Out', ... }). ` +
+        '(One schema used both as a request body and as a response differs too: as a response, every property is required.)',
     );
   }
   components.set(name, schema);
@@ -58,16 +73,16 @@ function addComponent(components: Map<string, unknown>, name: string, schema: un
  * collects the components, leaving the route's own schema objects (which Fastify validates and
  * serialises with) untouched: changed branches are copied.
  */
-function referenced(value: unknown, components: Map<string, unknown>): unknown {
+function referenced(value: unknown, components: Map<string, unknown>, mode: JsonSchemaMode): unknown {
   if (value === null || typeof value !== 'object') return value;
   const named = namedSchemaOf(value);
   if (named !== undefined) {
-    for (const [name, schema] of Object.entries(named.components())) addComponent(components, name, schema);
+    for (const [name, schema] of Object.entries(named.components({ mode }))) addComponent(components, name, schema);
     return { $ref: `${COMPONENTS}${named.name}` };
   }
   let copy: Record<string, unknown> | unknown[] | undefined;
   for (const [key, child] of Object.entries(value)) {
-    const replaced = referenced(child, components);
+    const replaced = referenced(child, components, mode);
     if (replaced === child) continue;
     copy ??= Array.isArray(value) ? [...value] : { ...value };
     (copy as Record<string, unknown>)[key] = replaced;
@@ -77,18 +92,24 @@ function referenced(value: unknown, components: Map<string, unknown>): unknown {
 
 /**
  * The route's schema as documented: generated body and response schemas become named
- * components, and routes that validate input document the 422 body the error handler sends.
+ * components, routes that validate input document the 422 body the error handler sends, and
+ * routes with path parameters (`/users/:id`) the 404 a missing row answers.
  */
-function documented(schema: FastifySchema | undefined, components: Map<string, unknown>): FastifySchema | undefined {
+function documented(schema: FastifySchema | undefined, url: string, components: Map<string, unknown>): FastifySchema | undefined {
   if (schema === undefined || schema === null) return schema;
   let out: FastifySchema = schema;
-  if (schema.body !== undefined) out = { ...out, body: referenced(schema.body, components) };
-  if (schema.response !== undefined) out = { ...out, response: referenced(schema.response, components) };
-  if (!INPUT_PARTS.some((part) => schema[part] !== undefined)) return out;
-  const response = (out.response ?? {}) as Record<string, unknown>;
-  if (response['422'] !== undefined) return out;
-  for (const [name, component] of Object.entries(VALIDATION_COMPONENTS)) addComponent(components, name, component);
-  return { ...out, response: { ...response, 422: VALIDATION_ERROR_BODY } };
+  if (schema.body !== undefined) out = { ...out, body: referenced(schema.body, components, 'validation') };
+  if (schema.response !== undefined) out = { ...out, response: referenced(schema.response, components, 'serialization') };
+  const response = { ...(out.response as Record<string, unknown> | undefined) };
+  if (INPUT_PARTS.some((part) => schema[part] !== undefined) && response['422'] === undefined) {
+    for (const [name, component] of Object.entries(VALIDATION_COMPONENTS)) addComponent(components, name, component);
+    response['422'] = VALIDATION_ERROR_BODY;
+  }
+  if (/[:{]/.test(url) && response['404'] === undefined) {
+    addComponent(components, 'HTTPError', HTTP_ERROR);
+    response['404'] = NOT_FOUND_BODY;
+  }
+  return Object.keys(response).length === 0 ? out : { ...out, response };
 }
 
 async function load<T>(name: string, importer: () => Promise<{ default: T }>): Promise<T> {
@@ -105,8 +126,8 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
   const info = { title: options.title, version: options.version, ...(options.description === undefined ? {} : { description: options.description }) };
   const components = new Map<string, unknown>();
   await app.register(swagger, {
-    openapi: { openapi: '3.0.3', info },
-    transform: ({ schema, url }) => ({ schema: documented(schema, components)!, url }),
+    openapi: { openapi: '3.1.0', info },
+    transform: ({ schema, url }) => ({ schema: documented(schema, url, components)!, url }),
     transformObject: (documentObject) => {
       const openapi = (documentObject as { openapiObject: Record<string, unknown> & { components?: { schemas?: Record<string, unknown> } } }).openapiObject;
       const schemas = { ...openapi.components?.schemas, ...Object.fromEntries([...components].sort(([a], [b]) => a.localeCompare(b))) };

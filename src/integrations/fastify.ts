@@ -22,7 +22,7 @@ import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import type { TransactionClient } from '../transaction/transaction-client.js';
 import { ajvIssues, requestPart, type AjvErrorLike } from './ajv-issues.js';
 import { installValidators } from './fastify-validator.js';
-import { errorResponse, validationResponse, type ErrorResponse } from './error-response.js';
+import { NOT_FOUND, errorResponse, validationResponse, type ErrorResponse } from './error-response.js';
 import { registerOpenApi, type OpenApiOptions } from './fastify-openapi.js';
 import { RequestTransaction } from './request-transaction.js';
 
@@ -172,7 +172,11 @@ function prepare(app: FastifyInstance, options: RegisterOptions): void {
       ),
     );
   });
-  if (options.addExceptionHandlers ?? true) app.setErrorHandler(sendError);
+  if (options.addExceptionHandlers ?? true) {
+    app.setErrorHandler(sendError);
+    // Fastify's own 404 body is {"message","error","statusCode"}; clients read `detail` everywhere.
+    app.setNotFoundHandler((_request, reply) => reply.code(NOT_FOUND.status).send(NOT_FOUND.body));
+  }
   if (options.strictBodies ?? true) installValidators(app);
 }
 

@@ -12,7 +12,7 @@ import type { InitOptions } from '../terrapin.js';
 import { Terrapin } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import type { TransactionClient } from '../transaction/transaction-client.js';
-import { errorResponse } from './error-response.js';
+import { NOT_FOUND, errorResponse } from './error-response.js';
 import { startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
 import { RequestTransaction } from './request-transaction.js';
 
@@ -39,10 +39,19 @@ function defaultLog(error: unknown, c: Context): void {
  * (404 / 422 `{"detail": ...}`), Hono's HTTPException with its own status, anything else a bare
  * 500 `{"detail": "Internal Server Error"}` that is logged.
  */
+/**
+ * `await c.req.json()` on a body that is not JSON throws the platform's bare SyntaxError; it is the
+ * client's mistake (400, as Fastify and Express's body parser answer), not a 500.
+ */
+function isMalformedJson(error: unknown, c: Context): boolean {
+  return error instanceof SyntaxError && /json/i.test(c.req.header('content-type') ?? '') && /JSON/.test(error.message);
+}
+
 export function terrapinErrorHandler(options: ErrorHandlerOptions = {}): ErrorHandler {
   const log = options.logError ?? defaultLog;
   return (error, c) => {
     if (error instanceof HTTPException && error.res !== undefined) return error.getResponse();
+    if (isMalformedJson(error, c)) return c.json({ detail: `Body is not valid JSON: ${error.message}` }, 400);
     const response = errorResponse(error);
     if (response.unexpected) log(error, c);
     return c.json(response.body, response.status as 500);
@@ -55,7 +64,10 @@ export function terrapinErrorHandler(options: ErrorHandlerOptions = {}): ErrorHa
  */
 export async function registerTerrapin(app: Hono<any, any, any>, init: InitOptions, options: RegisterOptions = {}): Promise<TerrapinHandle> {
   const handle = await startTerrapin(init, options);
-  if (options.addExceptionHandlers ?? true) app.onError(terrapinErrorHandler(options));
+  if (options.addExceptionHandlers ?? true) {
+    app.onError(terrapinErrorHandler(options));
+    app.notFound((c) => c.json(NOT_FOUND.body, NOT_FOUND.status as 404));
+  }
   return handle;
 }
 

@@ -33,7 +33,6 @@ export type Reshape<R, Row> = R extends readonly unknown[] ? Row[] : null extend
 /** The row type of a list result (or the single result itself). */
 export type ElementOf<R> = R extends readonly (infer E)[] ? E : R;
 
-type ValuesRow<M, K extends ValueKey<M>> = { [P in K]: ValueAtPath<M, P> };
 type ValuesTuple<M, K extends readonly ValueKey<M>[]> = { -readonly [I in keyof K]: ValueAtPath<M, K[I]> };
 
 export interface SelectForUpdateOptions {
@@ -251,7 +250,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
 
   /** Plain objects instead of instances: all fields, or the named ones. */
   values(): QuerySet<M, Reshape<R, ModelData<M>>>;
-  values<K extends ValueKey<M>>(...fields: K[]): QuerySet<M, Reshape<R, ValuesRow<M, K>>>;
+  // The row type is written out (no alias) so that editors show `{ name: string; … }`.
+  values<K extends ValueKey<M>>(...fields: K[]): QuerySet<M, Reshape<R, { [P in K]: ValueAtPath<M, P> }>>;
   values(...names: string[]): QuerySet<M, unknown> {
     const columns = this.pickColumns(names, 'values');
     const shape: Shape = { mode: 'values', columns, keys: names.length === 0 ? columns.map((c) => c.field.name) : names };

@@ -1,4 +1,3 @@
-import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionHandle } from '../execution/connection-handle.js';
 import type { IsolationLevel, TransactionNode } from '../sql/ast.js';
 import { ParamsError, TransactionManagementError } from '../errors.js';
@@ -7,6 +6,16 @@ import type { Dialect } from '../dialects/dialect.js';
 
 /** Current transactions by connection name; immutable so concurrent branches never share edits. */
 export type TransactionStore = ReadonlyMap<string, TransactionClient>;
+
+/**
+ * The part of `AsyncLocalStorage` used here, written out so that these declarations, which the
+ * public `TransactionOptions` type pulls in, do not import `node:async_hooks` (a consumer
+ * compiling without @types/node would fail on it).
+ */
+export interface TransactionStorage {
+  getStore(): TransactionStore | undefined;
+  run<R>(store: TransactionStore, callback: () => R): R;
+}
 
 function control(action: TransactionNode['action'], savepoint?: string, isolation?: IsolationLevel): TransactionNode {
   return { kind: 'transaction', action, savepoint, ...(isolation === undefined ? {} : { isolation }) };
@@ -74,7 +83,7 @@ function exec(client: TransactionClient, node: TransactionNode): Promise<unknown
  * savepoint instead, so an inner failure caught by the caller undoes only the inner part.
  */
 export async function runInTransaction<T>(
-  storage: AsyncLocalStorage<TransactionStore>,
+  storage: TransactionStorage,
   handle: ConnectionHandle,
   fn: (client: TransactionClient) => Promise<T>,
   options: TransactionOptions = {},
@@ -127,7 +136,7 @@ export async function runInTransaction<T>(
 const lastSavepoint = new WeakMap<TransactionClient, Promise<void>>();
 
 async function runInSavepoint<T>(
-  storage: AsyncLocalStorage<TransactionStore>,
+  storage: TransactionStorage,
   store: TransactionStore,
   outer: TransactionClient,
   fn: (client: TransactionClient) => Promise<T>,
@@ -146,7 +155,7 @@ async function runInSavepoint<T>(
 }
 
 async function runSavepoint<T>(
-  storage: AsyncLocalStorage<TransactionStore>,
+  storage: TransactionStorage,
   store: TransactionStore,
   outer: TransactionClient,
   fn: (client: TransactionClient) => Promise<T>,

@@ -37,6 +37,14 @@ export type AnyFieldInfo = FieldInfo<unknown, FieldKind, boolean, boolean, boole
 
 export type Branded<T, I> = T & { readonly [fieldBrand]?: I };
 
+/**
+ * The value type of a `BinaryField`: Node's `Buffer` where Node's types are loaded (the run time
+ * always hands out Buffers), a plain `Uint8Array` where they are not (`"types": []`, Deno, a
+ * browser bundle). Asked through `globalThis` so that the name `Buffer` never appears in the
+ * published declarations: without @types/node it would be an error, or `any` under skipLibCheck.
+ */
+export type Bytes = typeof globalThis extends { readonly Buffer: { isBuffer(value: any): value is infer B extends Uint8Array } } ? B : Uint8Array;
+
 /** Options every field takes, as the type system sees them. */
 export interface CommonFieldOptions<T> {
   /** This field is the primary key (`primaryKey` is the same). */

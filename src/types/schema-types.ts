@@ -9,12 +9,16 @@ import type { FieldKeys, InfoOf, ModelData, ValueOf } from './model-types.js';
 import type { ForwardKeys, RelationKeys } from './relation-types.js';
 import type { JsonValue } from '../fields/misc.js';
 
-/** A model value as JSON carries it out: bigint, Date and Buffer become strings. */
-export type WireOut<T> = T extends bigint ? string : T extends Date ? string : T extends Buffer ? string : T;
+/**
+ * A model value as JSON carries it out: bigint, Date and bytes (base64) become strings. Bytes are
+ * tested as `Uint8Array`, which Buffer extends, so that the test means the same without Node's types.
+ */
+export type WireOut<T> = T extends bigint ? string : T extends Date ? string : T extends Uint8Array ? string : T;
 /** A model value as an input may carry it: bigints also as (safe) integers. */
 export type WireIn<T> = T extends bigint ? string | number : WireOut<T>;
 
-type Simplify<T> = { [K in keyof T]: T[K] };
+// `& {}` makes editors show the object's properties instead of the alias `Simplify<…>`.
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** Literal names in an option list; a widened `string[]` says nothing, so it selects nothing. */
 type Names<L> = L extends readonly (infer E extends string)[] ? (string extends E ? never : E) : never;

@@ -13,7 +13,16 @@ export type JsonSchema = Record<string, unknown>;
 export interface JsonSchemaOptions {
   /** Prefix of `$ref`s to nested models; default '#/$defs/'. Use '#/components/schemas/' for OpenAPI components. */
   refPrefix?: string;
+  /**
+   * 'validation' (the default): what an input must have; properties with a default, nullable or
+   * automatic ones are optional. 'serialization': what `fromOrm()` always writes, so every property
+   * is required (Pydantic's `mode='serialization'`); OpenAPI documents responses this way, so that
+   * generated clients do not type `id` or `createdAt` as optional.
+   */
+  mode?: 'validation' | 'serialization';
 }
+
+export type JsonSchemaMode = NonNullable<JsonSchemaOptions['mode']>;
 
 const SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -73,25 +82,26 @@ function propertySchema(property: PropertyDesc, ref: (desc: ObjectDesc) => JsonS
 }
 
 /** The object schema of one description; nested ones are `$ref`s. */
-export function objectSchema(desc: ObjectDesc, refPrefix: string): JsonSchema {
+export function objectSchema(desc: ObjectDesc, refPrefix: string, mode: JsonSchemaMode = 'validation'): JsonSchema {
   const ref = (of: ObjectDesc) => ({ $ref: `${refPrefix}${of.name}` });
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const property of desc.properties) {
     properties[property.name] = propertySchema(property, ref);
-    if (!property.optional) required.push(property.name);
+    if (!property.optional || mode === 'serialization') required.push(property.name);
   }
   return {
     title: desc.name,
     ...(desc.description === undefined ? {} : { description: desc.description }),
     type: 'object',
     properties,
-    required,
+    // OpenAPI 3.0 refuses an empty list; leaving it out means the same.
+    ...(required.length === 0 ? {} : { required }),
     additionalProperties: false,
   };
 }
 
 /** Every nested component by name. */
-export function componentSchemas(defs: readonly ObjectDesc[], refPrefix: string): Record<string, JsonSchema> {
-  return Object.fromEntries(defs.map((desc) => [desc.name, objectSchema(desc, refPrefix)]));
+export function componentSchemas(defs: readonly ObjectDesc[], refPrefix: string, mode: JsonSchemaMode = 'validation'): Record<string, JsonSchema> {
+  return Object.fromEntries(defs.map((desc) => [desc.name, objectSchema(desc, refPrefix, mode)]));
 }

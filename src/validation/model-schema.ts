@@ -84,16 +84,16 @@ export class ModelSchema<M extends Model = Model, O extends TypedOptions = {}> {
   jsonSchema(options: JsonSchemaOptions = {}): JsonSchema {
     const refPrefix = options.refPrefix ?? DEFAULT_REF;
     const { description } = this.built();
-    const root = objectSchema(description.root, refPrefix);
+    const root = objectSchema(description.root, refPrefix, options.mode);
     if (refPrefix !== DEFAULT_REF) return root;
-    return generated(description.defs.length === 0 ? root : { ...root, $defs: componentSchemas(description.defs, refPrefix) }, this);
+    return generated(description.defs.length === 0 ? root : { ...root, $defs: componentSchemas(description.defs, refPrefix, options.mode) }, this);
   }
 
   /** Named schemas of this model and every nested one, for OpenAPI `components.schemas` (refs to '#/components/schemas/' by default). */
   components(options: JsonSchemaOptions = {}): Record<string, JsonSchema> {
     const refPrefix = options.refPrefix ?? COMPONENT_REF;
     const { description } = this.built();
-    return { [description.root.name]: objectSchema(description.root, refPrefix), ...componentSchemas(description.defs, refPrefix) };
+    return { [description.root.name]: objectSchema(description.root, refPrefix, options.mode), ...componentSchemas(description.defs, refPrefix, options.mode) };
   }
 
   /** @internal Validates and converts; issues are collected into `errors`. */
@@ -231,12 +231,12 @@ export class QuerysetSchema<M extends Model = Model, O extends TypedOptions = {}
     const refPrefix = options.refPrefix ?? DEFAULT_REF;
     const list = { title: this.name, type: 'array', items: { $ref: `${refPrefix}${this.item.name}` } };
     if (refPrefix !== DEFAULT_REF) return list;
-    return generated({ ...list, $defs: this.item.components({ refPrefix }) }, this);
+    return generated({ ...list, $defs: this.item.components({ ...options, refPrefix }) }, this);
   }
 
   components(options: JsonSchemaOptions = {}): Record<string, JsonSchema> {
     const refPrefix = options.refPrefix ?? COMPONENT_REF;
-    return { [this.name]: this.jsonSchema({ refPrefix }), ...this.item.components({ refPrefix }) };
+    return { [this.name]: this.jsonSchema({ ...options, refPrefix }), ...this.item.components({ ...options, refPrefix }) };
   }
 
   parse(input: unknown): SchemaValueOf<M, O>[] {

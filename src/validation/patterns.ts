@@ -41,6 +41,11 @@ export function decimalPattern(maxDigits: number, decimalPlaces: number): RegExp
   return new RegExp(`^-?${integer}${fraction}$`);
 }
 
+/** Whether a pattern's source is one `decimalPattern` writes (to name its failure as a decimal's). */
+export function isDecimalPattern(source: string): boolean {
+  return /^\^-\?(?:0|\\d|\(\?:0\|\[1-9\]\\d\{0,\d+\}\))(?:\(\?:\\\.\\d\{1,\d+\}\)\?)?\$$/.test(source);
+}
+
 /** Length in code points, as JSON Schema's maxLength and the databases' VARCHAR(n) count. */
 export function codePoints(value: string): number {
   let count = 0;

@@ -2,13 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ParamsError, type SchemaInput } from '../../../src/index.js';
 import { Author, Book, Tag } from '../models.js';
-import { AuthorIn, AuthorList, AuthorOut, AuthorSummary, BookIn, BookList, BookOut, TagIn, TagList, TagOut } from '../schemas.js';
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
+import { AuthorIn, AuthorList, AuthorOut, AuthorSummary, BookIn, BookList, BookOut, TagIn, TagList, TagOut, idParams } from '../schemas.js';
 
 /** The book input plus the ids of its tags (schemas are built after Terrapin.init: inside the plugin). */
 function bookBody(): object {

@@ -2,13 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SchemaInput } from '../../../src/index.js';
 import { User } from '../models.js';
-import { UserIn, UserOut, UserPatch } from '../schemas.js';
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
+import { UserIn, UserOut, UserPatch, idParams } from '../schemas.js';
 
 const listQuery = {
   type: 'object',
@@ -91,7 +85,10 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
 
   app.delete<{ Params: { id: number } }>(
     '/users/:id',
-    { schema: { tags: ['users'], summary: 'Delete a user', params: idParams }, config: { transaction: true } },
+    {
+      schema: { tags: ['users'], summary: 'Delete a user', params: idParams, response: { 204: { type: 'null', description: 'Deleted' } } },
+      config: { transaction: true },
+    },
     async (request, reply) => {
       const user = await User.get({ id: request.params.id });
       await user.delete();

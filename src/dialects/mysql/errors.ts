@@ -1,4 +1,5 @@
 import { IntegrityError, OperationalError } from '../../errors.js';
+import { MISSING_TABLE_HINT } from '../missing-table.js';
 
 /** Server error numbers that mean a violated constraint. */
 const INTEGRITY_ERRNOS = new Set([
@@ -23,5 +24,7 @@ export function translateMysqlError(error: unknown, sql: string): Error {
   if (typeof errno === 'number' && INTEGRITY_ERRNOS.has(errno)) {
     return new IntegrityError(`${message} (MySQL errno ${errno})`, { cause: error, sql });
   }
+  // 1146 ER_NO_SUCH_TABLE.
+  if (errno === 1146) return new OperationalError(`MySQL: ${message}. ${MISSING_TABLE_HINT}`, { cause: error, sql });
   return new OperationalError(`MySQL: ${message}`, { cause: error, sql });
 }

@@ -1,4 +1,5 @@
 import { IntegrityError, OperationalError } from '../../errors.js';
+import { MISSING_TABLE_HINT } from '../missing-table.js';
 
 /** Maps an error of the wire client (server or connection) to the Terrapin hierarchy by SQLSTATE class, keeping it as `cause`. */
 export function translatePostgresError(error: unknown, sql: string): Error {
@@ -8,5 +9,7 @@ export function translatePostgresError(error: unknown, sql: string): Error {
     const detail = (error as { detail?: string }).detail;
     return new IntegrityError(`${message}${detail ? ` (${detail})` : ''}`, { cause: error, sql });
   }
+  // 42P01 undefined_table.
+  if (code === '42P01') return new OperationalError(`PostgreSQL: ${message}. ${MISSING_TABLE_HINT}`, { cause: error, sql });
   return new OperationalError(`PostgreSQL: ${message}`, { cause: error, sql });
 }
