@@ -65,6 +65,8 @@ export { introspectSchema } from './schema/introspect.js';
 export type { IntrospectOptions } from './schema/introspect.js';
 export { diffSchemas } from './schema/diff-schemas.js';
 export type { DiffSchemasOptions } from './schema/diff-schemas.js';
+export { inspectdb } from './inspectdb/inspectdb.js';
+export type { InspectdbOptions } from './inspectdb/inspectdb.js';
 export type { LiveSchema, LiveTable, LiveColumn, LiveUnique, LiveIndex, LiveForeignKey, LiveReferentialAction } from './schema/live-schema.js';
 export { parseDbUrl } from './config/db-url.js';
 export type { ConnectionSettings, ConnectionObject } from './config/db-url.js';

@@ -2,15 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { connectionSettings, parseDbUrl, type ConnectionObject, type ConnectionSettings } from './config/db-url.js';
-import type { Dialect } from './dialects/dialect.js';
+import { connectionSettings, parseDbUrl, type ConnectionObject } from './config/db-url.js';
 import { withTimeSettings } from './dialects/time-settings.js';
 import { checkTimezone, DEFAULT_TIME_SETTINGS, type TimeSettings } from './config/timezone.js';
 import { AutoTimeField } from './fields/temporal.js';
 import { mysqlDialect, mysqlDialectFor } from './dialects/mysql/index.js';
 import type { MysqlPool } from './dialects/mysql/driver.js';
-import { postgresDialect } from './dialects/postgres/index.js';
-import { sqliteDialect } from './dialects/sqlite/index.js';
+import { DIALECTS } from './dialects/by-name.js';
 import { ConfigurationError, ParamsError, TransactionManagementError } from './errors.js';
 import { ConnectionHandle } from './execution/connection-handle.js';
 import { QueryLog, type QueryListener, type QueryListenerOptions } from './execution/query-log.js';
@@ -87,12 +85,6 @@ export type InitOptions =
       config?: never;
     } & TimeOptions &
       MigrateOptions);
-
-const DIALECTS: Record<ConnectionSettings['dialect'], Dialect> = {
-  sqlite: sqliteDialect,
-  postgres: postgresDialect,
-  mysql: mysqlDialect,
-};
 
 function isModelClass(value: unknown): value is ModelClassLike {
   return typeof value === 'function' && value.prototype instanceof Model;

@@ -1,8 +1,9 @@
 import type { SqlCompiler } from '../sql/compiler.js';
 import type { DriverConnection, DriverPool } from '../execution/driver.js';
 import type { ConnectionSettings } from '../config/db-url.js';
-import type { LiveTable } from '../schema/live-schema.js';
 import type { SchemaEditor } from '../schema/schema-editor.js';
+import type { LiveColumn, LiveTable } from '../schema/live-schema.js';
+import type { ColumnField } from '../schema/column-field.js';
 
 /** What a backend can do; code outside dialects/ asks these instead of comparing names. */
 export interface Capabilities {
@@ -55,6 +56,24 @@ export interface Introspection {
    * named in `only`, as the catalogs describe them; `introspectSchema` sorts them.
    */
   describeTables(connection: DriverConnection, only: readonly string[] | undefined): Promise<LiveTable[]>;
+  /** The field a described column maps back to (Django's data_types_reverse), for inspectdb. */
+  columnField(column: LiveColumn): ColumnField;
+}
+
+/**
+ * What the test helpers (terrapin/testing) ask of a backend: a database of their own, made and
+ * removed, and tables emptied between tests.
+ */
+export interface TestDatabases {
+  /** Creates the database `settings` names (SQLite: nothing to do, the file appears on first use). */
+  create(settings: ConnectionSettings): Promise<void>;
+  /** Drops it, with every connection still open to it (SQLite: removes the file and its journals). */
+  drop(settings: ConnectionSettings): Promise<void>;
+  /**
+   * Deletes every row of `tables` (listed children first) on a connection of its own, whatever
+   * the foreign keys between them, and restarts their auto-increment counters.
+   */
+  truncate(connection: DriverConnection, tables: readonly string[]): Promise<void>;
 }
 
 /**
@@ -91,6 +110,7 @@ export interface Dialect {
   /** Turns a change between two sets of tables into this backend's DDL (migrations). */
   readonly schemaEditor: SchemaEditor;
   readonly migrations: MigrationSupport;
+  readonly testDatabases: TestDatabases;
   createPool(settings: ConnectionSettings, connectionName: string): DriverPool;
   /**
    * Refuses, with a ConfigurationError, URL options the backend's client does not know or values

@@ -79,7 +79,11 @@ const options: ts.CompilerOptions = {
   noEmit: true,
   // The subpath exports too, to the sources: through package.json they would reach dist's .d.ts,
   // whose classes are other types than src's (TransactionClient from 'terrapin' vs 'terrapin/fastify').
-  paths: { terrapin: [join(root, 'src', 'index.ts')], 'terrapin/*': [join(root, 'src', 'integrations', '*.ts')] },
+  paths: {
+    terrapin: [join(root, 'src', 'index.ts')],
+    'terrapin/testing': [join(root, 'src', 'testing', 'index.ts')],
+    'terrapin/*': [join(root, 'src', 'integrations', '*.ts')],
+  },
 };
 
 function createProgram(): ts.Program {

@@ -6,24 +6,12 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ConfigurationError, Model, ParamsError, diffSchemas, fields, introspectSchema, type LiveSchema, type LiveTable, type ModelSource } from '../../src/index.js';
 import { constraintName } from '../../src/schema/tables.js';
-import { AllFields, Defaults, Renamed, RequiredFields, Stamped, UuidKeyed, Validated } from '../fixtures/all-fields.js';
-import { libraryModels } from '../fixtures/library.js';
-import { schemaModels } from '../fixtures/schema-models.js';
-import { warehouseModels } from '../fixtures/warehouse.js';
 import { activeBackends, type BackendName } from '../support/backends.js';
 import { declaredSchema } from '../support/declared-schema.js';
+import { FIXTURE_GROUPS } from '../support/fixture-groups.js';
 import { fails, rejects } from '../support/expect-errors.js';
 import { openDatabase, type LiveDatabase } from '../support/live-databases.js';
 
-/**
- * The fixtures in two databases: every field type (all-fields), every way of declaring a relation
- * (library), uniqueTogether, indexes and descriptions (warehouse) in one; schema-models, whose
- * class names clash with library's, in the other.
- */
-const FIXTURE_GROUPS: Record<string, readonly ModelSource[]> = {
-  fixtures: [AllFields, RequiredFields, Defaults, Stamped, Validated, Renamed, UuidKeyed, ...Object.values(libraryModels), ...Object.values(warehouseModels)],
-  schema_models: Object.values(schemaModels),
-};
 
 async function introspected(backend: BackendName, name: string, models: readonly ModelSource[]): Promise<LiveSchema> {
   const db = await openDatabase(backend, name, models);

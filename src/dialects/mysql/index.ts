@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js';
 import { mysqlMigrations } from './migration-support.js';
 import { MysqlSchemaEditor } from './schema-editor.js';
+import { mysqlTestDatabases } from './test-databases.js';
 import { mysqlIntrospection } from './introspection.js';
 import { MysqlCompiler } from './compiler.js';
 import { checkMysqlOptions } from './client-options.js';
@@ -35,6 +36,7 @@ function mysqlFamily(variant: Variant): Dialect {
     values: mysqlValues,
     schemaEditor: new MysqlSchemaEditor(),
     migrations: mysqlMigrations,
+    testDatabases: mysqlTestDatabases,
     introspection: mysqlIntrospection,
     createPool: (settings, connectionName) => new MysqlPool(settings, connectionName),
     checkSettings: (settings, connectionName) => checkMysqlOptions(settings.options, connectionName),

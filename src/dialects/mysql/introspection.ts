@@ -1,4 +1,5 @@
 import type { Introspection } from '../dialect.js';
+import { mysqlColumnField } from './field-types.js';
 import type { LiveColumn, LiveForeignKey, LiveIndex, LiveTable, LiveUnique } from '../../schema/live-schema.js';
 import { normalizedDefault, optionalText, referentialAction, text } from '../live-catalog.js';
 
@@ -74,6 +75,8 @@ export const mysqlIntrospection: Introspection = {
     );
     return rows.length > 0;
   },
+
+  columnField: mysqlColumnField,
 
   async describeTables(connection, only) {
     const version = text((await connection.rows('SELECT VERSION()', []))[0]?.[0]);

@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js';
 import { postgresMigrations } from './migration-support.js';
 import { PostgresSchemaEditor } from './schema-editor.js';
+import { postgresTestDatabases } from './test-databases.js';
 import { postgresIntrospection } from './introspection.js';
 import { PostgresCompiler } from './compiler.js';
 import { postgresClientOptions } from './client-options.js';
@@ -26,6 +27,7 @@ export const postgresDialect: Dialect = {
   values: postgresValues,
   schemaEditor: new PostgresSchemaEditor(),
   migrations: postgresMigrations,
+  testDatabases: postgresTestDatabases,
   introspection: postgresIntrospection,
   createPool: (settings, connectionName) => new PostgresPool(settings, connectionName),
   checkSettings: (settings, connectionName) => void postgresClientOptions(settings.options, connectionName),

@@ -1,4 +1,5 @@
 import type { Introspection } from '../dialect.js';
+import { postgresColumnField } from './field-types.js';
 import type { LiveColumn, LiveForeignKey, LiveIndex, LiveTable, LiveUnique } from '../../schema/live-schema.js';
 import { flag, normalizedDefault, optionalText, referentialAction, text } from '../live-catalog.js';
 
@@ -122,6 +123,8 @@ export const postgresIntrospection: Introspection = {
     );
     return rows.length > 0;
   },
+
+  columnField: postgresColumnField,
 
   async describeTables(connection, only) {
     const [tableRows, columnRows, constraintRows, indexRows] = [

@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js';
 import { sqliteMigrations } from './migration-support.js';
 import { SqliteSchemaEditor } from './schema-editor.js';
+import { sqliteTestDatabases } from './test-databases.js';
 import { sqliteIntrospection } from './introspection.js';
 import { SqliteCompiler } from './compiler.js';
 import { SqlitePool } from './driver.js';
@@ -24,6 +25,7 @@ export const sqliteDialect: Dialect = {
   values: sqliteValues,
   schemaEditor: new SqliteSchemaEditor(),
   migrations: sqliteMigrations,
+  testDatabases: sqliteTestDatabases,
   introspection: sqliteIntrospection,
   createPool: (settings, connectionName) => new SqlitePool(settings, connectionName),
 };

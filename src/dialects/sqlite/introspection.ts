@@ -1,4 +1,5 @@
 import type { Introspection } from '../dialect.js';
+import { sqliteColumnField } from './field-types.js';
 import type { DriverConnection } from '../../execution/driver.js';
 import type { LiveColumn, LiveForeignKey, LiveIndex, LiveTable, LiveUnique } from '../../schema/live-schema.js';
 import { flag, normalizedDefault, optionalText, referentialAction, text } from '../live-catalog.js';
@@ -103,6 +104,8 @@ export const sqliteIntrospection: Introspection = {
   async constraintExists() {
     return false;
   },
+
+  columnField: sqliteColumnField,
 
   async describeTables(connection, only) {
     const rows = await connection.rows(
