@@ -1,10 +1,11 @@
-import Database from 'better-sqlite3';
-import type { Statement } from 'better-sqlite3';
 import { ConfigurationError } from '../../errors.js';
 import type { ConnectionSettings } from '../../config/db-url.js';
 import type { DedicatedConnection, DriverPool, RowsOptions, WriteResult } from '../../execution/driver.js';
 import { translateSqliteError } from './errors.js';
 import { registerJsonFunctions } from './json-functions.js';
+import { openSqlite, sqliteDriverName, type SqliteHandle, type SqliteStatementHandle } from './native.js';
+
+type Statement = SqliteStatementHandle;
 
 const PRAGMA_NAME = /^[a-z_]+$/;
 const PRAGMA_VALUE = /^[A-Za-z0-9_-]+$/;
@@ -45,12 +46,13 @@ function settled<T>(run: () => T): Promise<T> {
 }
 
 /**
- * One better-sqlite3 connection per named connection (SQLite has one writer anyway).
+ * One SQLite connection per named connection (SQLite has one writer anyway), through
+ * better-sqlite3, bun:sqlite or node:sqlite (native.ts).
  * A transaction takes the connection exclusively: other callers wait until it is released,
  * so their statements never land inside somebody else's transaction.
  */
 export class SqlitePool implements DriverPool {
-  private readonly db: Database.Database;
+  private readonly db: SqliteHandle;
   private readonly rowStatements = new Map<string, Statement>();
   private readonly bigintStatements = new Map<string, Statement>();
   private readonly writeStatements = new Map<string, Statement>();
@@ -58,9 +60,12 @@ export class SqlitePool implements DriverPool {
   private readonly waiting: (() => void)[] = [];
 
   constructor(settings: ConnectionSettings, connectionName: string) {
+    const { driver, ...pragmaOptions } = settings.options;
+    const library = sqliteDriverName(driver, `connection '${connectionName}'`);
     try {
-      this.db = new Database(settings.path);
+      this.db = openSqlite(library, settings.path);
     } catch (cause) {
+      if (cause instanceof ConfigurationError) throw cause;
       throw new ConfigurationError(
         `connection '${connectionName}': cannot open the SQLite database '${settings.path}': ${(cause as Error).message}`,
         { cause },
@@ -70,7 +75,7 @@ export class SqlitePool implements DriverPool {
       foreign_keys: 'ON',
       busy_timeout: String(Math.round(settings.pool.connectTimeout * 1000)),
       ...(settings.path === ':memory:' ? {} : { journal_mode: 'WAL' }),
-      ...settings.options,
+      ...pragmaOptions,
     };
     for (const [name, value] of Object.entries(pragmas)) {
       if (!PRAGMA_NAME.test(name) || !PRAGMA_VALUE.test(value)) {
@@ -78,23 +83,18 @@ export class SqlitePool implements DriverPool {
           `connection '${connectionName}': '${name}=${value}' is not a valid SQLite pragma; names are lower_case words and values are words or numbers.`,
         );
       }
-      this.db.pragma(`${name} = ${value}`);
+      // Checked above: both parts are plain words, so the text is safe to run.
+      this.db.exec(`PRAGMA ${name} = ${value}`);
     }
-    this.db.function('terrapin_upper', { deterministic: true }, (value: unknown) =>
-      value === null ? null : simpleUpper(String(value)),
-    );
-    this.db.function('terrapin_lower', { deterministic: true }, (value: unknown) =>
-      value === null ? null : simpleLower(String(value)),
-    );
-    registerJsonFunctions(this.db);
+    this.db.function('terrapin_upper', (value: unknown) => (value === null ? null : simpleUpper(String(value))));
+    this.db.function('terrapin_lower', (value: unknown) => (value === null ? null : simpleLower(String(value))));
+    registerJsonFunctions((name, fn) => this.db.function(name, fn));
   }
 
   private statement(cache: Map<string, Statement>, sql: string, mode: 'rows' | 'bigint' | 'write'): Statement {
     let stmt = cache.get(sql);
     if (stmt === undefined) {
-      stmt = this.db.prepare(sql);
-      if (mode !== 'write') stmt.raw(true);
-      if (mode === 'bigint') stmt.safeIntegers(true);
+      stmt = this.db.prepare(sql, mode);
       cache.set(sql, stmt);
     }
     return stmt;
@@ -106,7 +106,7 @@ export class SqlitePool implements DriverPool {
         options?.bigint === true
           ? this.statement(this.bigintStatements, sql, 'bigint')
           : this.statement(this.rowStatements, sql, 'rows');
-      return stmt.all(...params) as unknown[][];
+      return stmt.rows(params);
     } catch (error) {
       throw translateSqliteError(error, sql);
     }
@@ -114,8 +114,8 @@ export class SqlitePool implements DriverPool {
 
   runWrite(sql: string, params: readonly unknown[]): WriteResult {
     try {
-      const info = this.statement(this.writeStatements, sql, 'write').run(...params);
-      return { affected: info.changes, insertId: info.lastInsertRowid };
+      const info = this.statement(this.writeStatements, sql, 'write').run(params);
+      return { affected: Number(info.changes), insertId: info.lastInsertRowid };
     } catch (error) {
       throw translateSqliteError(error, sql);
     }
@@ -181,6 +181,6 @@ export class SqlitePool implements DriverPool {
     this.rowStatements.clear();
     this.bigintStatements.clear();
     this.writeStatements.clear();
-    if (this.db.open) this.db.close();
+    this.db.close();
   }
 }

@@ -1,9 +1,16 @@
 import { IntegrityError, OperationalError, TransactionRetryError } from '../../errors.js';
 import { MISSING_TABLE_HINT } from '../missing-table.js';
 
-/** Maps a better-sqlite3 error to the Terrapin hierarchy, keeping it as `cause`. */
+/** SQLite's primary result code for a violated constraint (extended codes keep it in the low byte). */
+const SQLITE_CONSTRAINT = 19;
+
+/**
+ * Maps a SQLite error to the Terrapin hierarchy, keeping it as `cause`. better-sqlite3 and
+ * bun:sqlite name the result code (`SQLITE_CONSTRAINT_UNIQUE`); node:sqlite gives its number as `errcode`.
+ */
 export function translateSqliteError(error: unknown, sql: string): Error {
-  const code = (error as { code?: unknown }).code;
+  const { code: named, errcode } = error as { code?: unknown; errcode?: unknown };
+  const code = typeof errcode === 'number' && (errcode & 0xff) === SQLITE_CONSTRAINT ? 'SQLITE_CONSTRAINT' : named;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
     return new IntegrityError(`${message} (SQLite ${code})`, { cause: error, sql });

@@ -1,5 +1,3 @@
-import type Database from 'better-sqlite3';
-
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (value: Json): value is { [key: string]: Json } =>
@@ -41,11 +39,11 @@ export function jsonContains(container: Json, candidate: Json): boolean {
 const parse = (text: unknown): Json => JSON.parse(String(text)) as Json;
 
 /** Registers the JSON functions the SQLite compiler uses (SQLite's json1 has neither). */
-export function registerJsonFunctions(db: Database.Database): void {
-  db.function('terrapin_json_contains', { deterministic: true }, (container: unknown, candidate: unknown) =>
+export function registerJsonFunctions(define: (name: string, fn: (...args: never[]) => unknown) => void): void {
+  define('terrapin_json_contains', (container: unknown, candidate: unknown) =>
     container === null || candidate === null ? null : jsonContains(parse(container), parse(candidate)) ? 1 : 0,
   );
-  db.function('terrapin_json_equals', { deterministic: true }, (left: unknown, right: unknown) =>
+  define('terrapin_json_equals', (left: unknown, right: unknown) =>
     left === null || right === null ? null : jsonValuesEqual(parse(left), parse(right)) ? 1 : 0,
   );
 }
