@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import Fastify from 'fastify';
 import {
@@ -29,6 +28,7 @@ import { registerTerrapin } from '../../src/integrations/fastify.js';
 import { transactional as honoTransactional } from '../../src/integrations/hono.js';
 import { transactional as expressTransactional } from '../../src/integrations/express.js';
 import { forEachBackend } from '../support/backends.js';
+import { defaultSqliteDriver, openSqlite, type SqliteHandle } from '../../src/dialects/sqlite/native.js';
 
 class Tally extends Model {
   id = fields.IntField({ pk: true });
@@ -302,12 +302,13 @@ describe('SQLite: another connection holding the write lock past busy_timeout', 
   const dir = mkdtempSync(join(tmpdir(), 'terrapin-busy-'));
   const file = join(dir, 'busy.sqlite3');
   const terrapin = new Terrapin();
-  let other: Database.Database;
+  // Through the runtime's own SQLite library, so the file also runs on Bun and Deno.
+  let other: SqliteHandle;
 
   before(async () => {
     await terrapin.init({ dbUrl: `sqlite://${file}?busy_timeout=50`, modules: { models: [Ledger] } });
     await terrapin.generateSchemas();
-    other = new Database(file);
+    other = openSqlite(defaultSqliteDriver(), file);
   });
   after(async () => {
     other.close();

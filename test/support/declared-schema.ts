@@ -101,7 +101,9 @@ export function declaredSchema(dialect: Dialect, metas: readonly ModelMeta[]): L
       tables.get(statement.table)!.foreignKeys.push(foreignKey(backend, statement.foreignKey));
     } else if (statement.kind === 'comment') {
       const entry = tables.get(statement.table)!;
+      // A null text removes the comment (migrations emit it; generateSchemas never does).
       if (statement.column === undefined) entry.comment = statement.text;
+      else if (statement.text === null) entry.comments.delete(statement.column);
       else entry.comments.set(statement.column, statement.text);
     }
   }

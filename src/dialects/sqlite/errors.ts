@@ -1,8 +1,11 @@
 import { IntegrityError, OperationalError, TransactionRetryError } from '../../errors.js';
 import { MISSING_TABLE_HINT } from '../missing-table.js';
 
-/** SQLite's primary result code for a violated constraint (extended codes keep it in the low byte). */
-const SQLITE_CONSTRAINT = 19;
+/**
+ * The names of SQLite's primary result codes this module tells apart, by number (extended codes
+ * keep the primary one in the low byte): node:sqlite reports only the number.
+ */
+const PRIMARY_CODES: Readonly<Record<number, string>> = { 5: 'SQLITE_BUSY', 19: 'SQLITE_CONSTRAINT' };
 
 /**
  * Maps a SQLite error to the Terrapin hierarchy, keeping it as `cause`. better-sqlite3 and
@@ -10,7 +13,7 @@ const SQLITE_CONSTRAINT = 19;
  */
 export function translateSqliteError(error: unknown, sql: string): Error {
   const { code: named, errcode } = error as { code?: unknown; errcode?: unknown };
-  const code = typeof errcode === 'number' && (errcode & 0xff) === SQLITE_CONSTRAINT ? 'SQLITE_CONSTRAINT' : named;
+  const code = typeof errcode === 'number' ? (PRIMARY_CODES[errcode & 0xff] ?? named) : named;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
     return new IntegrityError(`${message} (SQLite ${code})`, { cause: error, sql });
