@@ -13,7 +13,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import postgres from 'postgres';
 
@@ -99,6 +99,25 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** Whether every thread of `pid` is stopped (state T or t in /proc), or the process is gone. */
+function allThreadsStopped(pid: number): boolean {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return true;
+  }
+  return tasks.every((task) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state === 'T' || state === 't' || state === 'Z' || state === 'X';
+    } catch {
+      return true;
+    }
+  });
+}
+
 /** `root` and its descendants, from /proc. */
 function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
@@ -175,7 +194,14 @@ abstract class FaultServer {
 
   /** SIGSTOP to every process of the server: it keeps its sockets but answers nothing. */
   freeze(): void {
-    this.signalGroup('SIGSTOP');
+    const pids = this.signalGroup('SIGSTOP');
+    // kill() only queues the signal: a thread that is running on the other core finishes what it is
+    // doing (answering a COMMIT, say) before it stops. Wait until every thread is stopped.
+    const deadline = Date.now() + 2000;
+    while (!pids.every(allThreadsStopped)) {
+      if (Date.now() > deadline) throw new Error(`the server on ${this.port} did not stop within 2 s of SIGSTOP`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
   }
 
   thaw(): void {
@@ -186,15 +212,18 @@ abstract class FaultServer {
    * The server and every process under it: PostgreSQL's backends each lead a process group of
    * their own (setsid), so signalling the postmaster's group would miss them.
    */
-  private signalGroup(signal: NodeJS.Signals): void {
+  private signalGroup(signal: NodeJS.Signals): number[] {
     if (this.child === undefined) throw new Error(`the server on ${this.port} is not running`);
+    const signalled: number[] = [];
     for (const pid of processTree(this.child.pid!)) {
       try {
         process.kill(pid, signal);
+        signalled.push(pid);
       } catch {
         // it ended meanwhile
       }
     }
+    return signalled;
   }
 
   /** Stops the server with `signal` and waits for it to exit (SIGKILL after `timeoutMs`). */
@@ -299,7 +328,9 @@ export class FaultMariadb extends FaultServer {
     super(port, 'mysql');
     this.data = join(this.dir, 'data');
     this.socket = join(this.dir, 'mysql.sock');
-    fromTemplate('mariadb', this.user, (dir) => run('mariadb-install-db', ['--no-defaults', `--datadir=${dir}`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'], undefined), this.data);
+    // --tmpdir of its own: a MariaDB starting up deletes every #sql* file in its tmpdir, which with
+    // the default /tmp includes the temporary tables the shared server on 3306 is using that moment.
+    fromTemplate('mariadb', this.user, (dir) => run('mariadb-install-db', ['--no-defaults', `--datadir=${dir}`, `--tmpdir=${dirname(dir)}`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'], undefined), this.data);
   }
 
   protected command(): { command: string; args: string[] } {
@@ -308,6 +339,7 @@ export class FaultMariadb extends FaultServer {
       args: [
         '--no-defaults',
         `--datadir=${this.data}`,
+        `--tmpdir=${this.dir}`,
         `--port=${this.port}`,
         '--bind-address=127.0.0.1',
         `--socket=${this.socket}`,
