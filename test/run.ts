@@ -95,7 +95,10 @@ stream.on('test:pass', (event) => {
   else passed++;
 });
 stream.on('test:fail', (event) => {
-  if (event.details.type !== 'suite') failed++;
+  // A suite fails when one of its tests did (already counted) or on its own: a before/after hook that
+  // threw is a failure of the run even though every test in the suite passed.
+  const error = event.details.error as { failureType?: string } | undefined;
+  if (event.details.type !== 'suite' || error?.failureType !== 'subtestsFailed') failed++;
 });
 stream.compose(new spec()).pipe(process.stdout);
 await new Promise<void>((resolve) => stream.on('end', () => resolve()));

@@ -234,7 +234,13 @@ abstract class FaultServer {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       // A frozen server cannot act on a signal until it runs again.
-      for (const pid of processTree(child.pid!)) process.kill(pid, 'SIGCONT');
+      for (const pid of processTree(child.pid!)) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // A backend that ended between the listing and the signal: nothing to wake.
+        }
+      }
       child.kill(signal);
       const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs);
       await exited;
