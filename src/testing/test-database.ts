@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { checkOptions } from '../config/check-options.js';
 import { DIALECTS } from '../dialects/by-name.js';
 import type { Dialect } from '../dialects/dialect.js';
@@ -17,17 +18,20 @@ export interface TestDatabaseOptions {
   /** The models, as Terrapin.init takes them: `{ models: [User, './models.js'] }`. */
   modules: Readonly<Record<string, readonly ModelSource[]>>;
   /**
-   * How the tables are made: 'models' (generateSchemas, the default) or 'migrations' (not
-   * available yet: it refuses with a ConfigurationError until the migrations API lands).
+   * How the tables are made: 'models' (generateSchemas, the default) or 'migrations' (the
+   * migration files applied as `terrapin migrate` would, so the tests run on the schema production
+   * gets; setup() refuses when the models have changes no migration holds yet).
    */
   schema?: 'models' | 'migrations';
+  /** The migrations folder for schema: 'migrations' (default 'migrations', as the command's). */
+  migrations?: string;
   /** The instance to initialise; default Terrapin.default (what the models' class methods use unless told otherwise). */
   terrapin?: Terrapin;
   useTz?: boolean;
   timezone?: string;
 }
 
-const OPTIONS = ['dbUrl', 'modules', 'schema', 'terrapin', 'useTz', 'timezone'];
+const OPTIONS = ['dbUrl', 'modules', 'schema', 'migrations', 'terrapin', 'useTz', 'timezone'];
 
 /** Thrown inside an isolated test's transaction to roll it back; never escapes `isolated`. */
 class RollbackSignal {}
@@ -53,12 +57,12 @@ export class TestDatabase {
       throw new ConfigurationError("testDatabase needs the models: testDatabase({ dbUrl, modules: { models: [User] } }).");
     }
     const schema = options.schema ?? 'models';
-    if (schema === 'migrations') {
-      throw new ConfigurationError(
-        "testDatabase: schema: 'migrations' is not available yet (the migrations API has not landed); use schema: 'models', which runs generateSchemas.",
-      );
+    if (schema !== 'models' && schema !== 'migrations') {
+      throw new ConfigurationError(`testDatabase: schema must be 'models' or 'migrations', got ${JSON.stringify(schema)}.`);
     }
-    if (schema !== 'models') throw new ConfigurationError(`testDatabase: schema must be 'models' or 'migrations', got ${JSON.stringify(schema)}.`);
+    if (schema === 'models' && options.migrations !== undefined) {
+      throw new ConfigurationError("testDatabase: migrations (a folder) is only read with schema: 'migrations'; add schema: 'migrations' or remove migrations.");
+    }
     this.options = options;
     this.terrapin = options.terrapin ?? Terrapin.default;
     this.target = testDatabaseUrl(options.dbUrl ?? process.env.TERRAPIN_TEST_DB ?? 'sqlite://:memory:');
@@ -83,17 +87,35 @@ export class TestDatabase {
         this.created = true;
       }
       const { useTz, timezone } = this.options;
+      const fromMigrations = this.options.schema === 'migrations';
+      const folder = this.options.migrations ?? 'migrations';
       await this.terrapin.init({
         dbUrl: this.target.url,
         modules: this.options.modules,
         ...(useTz === undefined ? {} : { useTz }),
         ...(timezone === undefined ? {} : { timezone }),
+        ...(fromMigrations ? { migrate: true, migrations: folder } : {}),
       });
-      await this.terrapin.generateSchemas({ safe: false });
+      if (fromMigrations) await this.refuseUnmigratedModels(folder);
+      else await this.terrapin.generateSchemas({ safe: false });
     } catch (error) {
       await this.teardown().catch(() => {});
       this.failed = true;
       throw error;
+    }
+  }
+
+  /**
+   * Tests on a schema the migrations do not make would pass against tables production never gets:
+   * the same comparison as `terrapin check`.
+   */
+  private async refuseUnmigratedModels(folder: string): Promise<void> {
+    const { Migrations } = await import('../migrations/project.js');
+    const changed = await new Migrations(this.terrapin, folder).changedApps();
+    if (changed.length > 0) {
+      throw new ConfigurationError(
+        `testDatabase: the models of ${changed.map((app) => `'${app}'`).join(', ')} have changes that no migration in '${resolve(folder)}' holds: run \`npx terrapin makemigrations\` and commit the new migration (or use schema: 'models' to test the models as they are).`,
+      );
     }
   }
 

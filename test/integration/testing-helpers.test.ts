@@ -208,7 +208,7 @@ for (const backend of activeBackends()) {
         new RegExp(`testDatabase: the ${backend === 'sqlite' ? 'file' : 'database'} name in '.*' has no \\{\\} placeholder`),
       );
       fails(() => testDatabase({ dbUrl: 'sqlite://:memory:', modules: { models: [ThNote] }, generate: true } as never), ConfigurationError, /testDatabase: unknown option 'generate'/);
-      fails(() => testDatabase({ modules: { models: [ThNote] }, schema: 'migrations' }), ConfigurationError, /schema: 'migrations' is not available yet/);
+      fails(() => testDatabase({ modules: { models: [ThNote] }, schema: 'tables' as never }), ConfigurationError, /testDatabase: schema must be 'models' or 'migrations', got "tables"\./);
       const unused = testDatabase({ dbUrl: templateUrl(backend, 'unused'), modules: { models: [ThNote] }, terrapin: new Terrapin() });
       await rejects(unused.teardown(), ConfigurationError, /teardown\(\) before setup\(\): this helper created no database, so it drops none/);
       await rejects(unused.isolated(() => {})(), ConfigurationError, /isolated\(\) needs the database: call setup\(\) first/);
