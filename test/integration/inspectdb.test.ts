@@ -5,8 +5,13 @@
  * written with FIXME or a note, never dropped.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigurationError, ParamsError, diffSchemas, inspectdb, introspectSchema, type LiveSchema } from '../../src/index.js';
+import { Migrations } from '../../src/migrations/index.js';
+import { MIGRATIONS_ENTRY } from '../migrations/support.js';
 import { activeBackends, type BackendName } from '../support/backends.js';
 import { compileProject, type CompiledProject } from '../support/compile-project.js';
 import { rejects } from '../support/expect-errors.js';
@@ -85,6 +90,28 @@ for (const backend of activeBackends()) {
           assert.deepEqual(again, live.get(group));
         } finally {
           await db.close();
+        }
+      });
+    }
+
+    for (const group of Object.keys(FIXTURE_GROUPS)) {
+      it(`adopts the ${group} tables with migrations: inspectdb → makemigrations → migrate recreates them, and makemigrations then finds nothing`, async () => {
+        const models = await project.load(`${group}.ts`);
+        const folder = mkdtempSync(join(tmpdir(), 'tp_isp_adopt_'));
+        const db = await openDatabase(backend, `isp_idb_${group}_migrated`, [models], { generate: false });
+        try {
+          const migrations = new Migrations(db.terrapin, folder);
+          const written = await migrations.makeMigrations({ importFrom: MIGRATIONS_ENTRY });
+          assert.ok(written.length > 0, 'an initial migration is written');
+          await migrations.upgrade();
+          const migrated = await introspectSchema(db.handle, { exclude: ['terrapin_migrations'] });
+          assert.deepEqual(diffSchemas(live.get(group)!, migrated, { labels: ['original', 'migrated'] }), []);
+          // `terrapin check` and a second makemigrations: the inspected models and their migrations agree.
+          assert.deepEqual(await migrations.changedApps(), []);
+          assert.deepEqual(await migrations.makeMigrations({ importFrom: MIGRATIONS_ENTRY, dryRun: true }), []);
+        } finally {
+          await db.close();
+          rmSync(folder, { recursive: true, force: true });
         }
       });
     }
