@@ -1,0 +1,142 @@
+/**
+ * ReadReplicaRouter against a real primary and streaming replica started here (PostgreSQL:
+ * pg_basebackup -R, ports 16110–16111): reads go to the replica, writes, selectForUpdate and
+ * transactions to the primary; within router.request() a read after a write goes to the primary
+ * (read-your-writes); a replica that is down makes reads fall back to the primary with one log
+ * line. Also measured: how long a row takes to appear on the replica after its write.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ConfigurationError, Model, ReadReplicaRouter, Terrapin, fields, inTransaction } from '../../src/index.js';
+import { activeBackends, databaseName } from '../support/backends.js';
+import { FaultPostgres, sleep } from '../support/fault-servers.js';
+import { PostgresReplica } from '../support/pg-replication.js';
+
+class Entry extends Model {
+  id = fields.IntField({ pk: true });
+  label = fields.CharField({ maxLength: 40 });
+  static override meta = { table: 'replica_entry' };
+}
+
+/** Which server answered the query just routed: each server's port, read through the model's own connection routing. */
+async function readPort(): Promise<number> {
+  const rows = (await Entry.raw('SELECT inet_server_port() AS id, \'\' AS label', [])) as Entry[];
+  return Number(rows[0]!.id);
+}
+
+describe('ReadReplicaRouter options', () => {
+  it('refuses an unknown option, a missing connection name and primary = replica', () => {
+    assert.throws(() => new ReadReplicaRouter({ primary: 'default', replica: 'replica', sticky: true } as never), {
+      name: 'ConfigurationError',
+      message: "ReadReplicaRouter: unknown option 'sticky'; the options are 'primary', 'replica', 'retryAfterMs', 'log'.",
+    });
+    assert.throws(() => new ReadReplicaRouter({ primary: 'default' } as never), {
+      name: 'ConfigurationError',
+      message: "ReadReplicaRouter: 'replica' must be the name of a configured connection, got undefined.",
+    });
+    assert.throws(() => new ReadReplicaRouter({ primary: 'a', replica: 'a' }), (error: unknown) => error instanceof ConfigurationError && /both 'a'/.test(error.message));
+    assert.throws(() => new ReadReplicaRouter({ primary: 'a', replica: 'b', retryAfterMs: -1 }), /'retryAfterMs' must be a number of milliseconds ≥ 0, got -1/);
+  });
+});
+
+if (activeBackends().includes('postgres')) {
+  describe('PostgreSQL primary and streaming replica behind ReadReplicaRouter', () => {
+    const PRIMARY_PORT = 16110;
+    const REPLICA_PORT = 16111;
+    const database = databaseName('replicas');
+    let primary: FaultPostgres;
+    let replica: PostgresReplica;
+    const logged: string[] = [];
+    let router: ReadReplicaRouter;
+
+    before(async () => {
+      primary = new FaultPostgres(PRIMARY_PORT);
+      await primary.start();
+      await primary.admin(`CREATE DATABASE ${database}`);
+      replica = new PostgresReplica(REPLICA_PORT, primary);
+      await replica.start();
+      router = new ReadReplicaRouter({ primary: 'default', replica: 'replica', retryAfterMs: 500, log: (line) => logged.push(line) });
+      await Terrapin.init({
+        config: {
+          connections: { default: `${primary.url(database)}?connect_timeout=2`, replica: `${replica.url(database)}?connect_timeout=2` },
+          apps: { models: { models: [Entry], defaultConnection: 'default' } },
+          routers: [router],
+        },
+      });
+      await Terrapin.generateSchemas();
+      await replica.caughtUp(primary);
+    });
+
+    after(async () => {
+      await Terrapin.close();
+      await replica?.destroy();
+      await primary?.destroy();
+    });
+
+    it('reads go to the replica; writes, selectForUpdate and transactions to the primary', async () => {
+      assert.equal(await readPort(), REPLICA_PORT);
+      const entry = await Entry.create({ label: 'routed' });
+      await replica.caughtUp(primary);
+      assert.equal((await Entry.get({ id: entry.id })).label, 'routed');
+      await inTransaction(async () => {
+        assert.equal(await readPort(), PRIMARY_PORT, 'a read inside a transaction stays on the primary');
+        const locked = await Entry.filter({ id: entry.id }).selectForUpdate().first();
+        assert.equal(locked?.label, 'routed');
+        await Entry.filter({ id: entry.id }).update({ label: 'locked and changed' });
+      }, { connection: 'default' });
+      // selectForUpdate outside a transaction is a write-routed query: the replica would refuse it.
+      assert.equal((await Entry.filter({ id: entry.id }).selectForUpdate().first())?.id, entry.id);
+    });
+
+    it('within router.request(), reads after a write go to the primary and see it (read-your-writes)', async () => {
+      for (let i = 0; i < 20; i++) {
+        await router.request(async () => {
+          assert.equal(await readPort(), REPLICA_PORT, 'before the request writes, it reads the replica');
+          const entry = await Entry.create({ label: `ryw ${i}` });
+          assert.equal(await readPort(), PRIMARY_PORT);
+          assert.equal((await Entry.get({ id: entry.id })).label, `ryw ${i}`);
+        });
+      }
+      // Outside that request, reads go to the replica again.
+      assert.equal(await readPort(), REPLICA_PORT);
+    });
+
+    it('measured: replica lag seen by a read right after a write', async () => {
+      let missed = 0;
+      const lags: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const entry = await Entry.create({ label: `lag ${i}` });
+        const written = performance.now();
+        let first = true;
+        while ((await Entry.getOrNone({ id: entry.id })) === null) {
+          if (first) missed++;
+          first = false;
+          if (performance.now() - written > 10_000) assert.fail(`row ${entry.id} did not reach the replica within 10 s`);
+        }
+        lags.push(performance.now() - written);
+      }
+      lags.sort((a, b) => a - b);
+      console.log(
+        `replica lag: ${missed}/30 reads right after the write missed the row; it was readable on the replica after median ${lags[15]!.toFixed(1)} ms, max ${lags[29]!.toFixed(1)} ms`,
+      );
+      assert.ok(lags[29]! < 10_000);
+    });
+
+    it('a replica that is down: reads fall back to the primary with one log line, and go back to the replica once it answers', { timeout: 120_000 }, async () => {
+      const entry = await Entry.create({ label: 'while down' });
+      await replica.caughtUp(primary);
+      logged.length = 0;
+      await replica.stopFast();
+      for (let i = 0; i < 10; i++) {
+        assert.equal((await Entry.get({ id: entry.id })).label, 'while down');
+        assert.equal(await readPort(), PRIMARY_PORT);
+      }
+      assert.equal(logged.length, 1, logged.join('\n'));
+      assert.match(logged[0]!, /^terrapin: a read of Entry on connection 'replica' failed \(PostgreSQL: .*\); reads go to 'default' for 0\.5s, then 'replica' is tried again$/);
+      await replica.start();
+      await replica.caughtUp(primary);
+      await sleep(600);
+      assert.equal(await readPort(), REPLICA_PORT);
+    });
+  });
+}
