@@ -1,6 +1,7 @@
 /**
- * ReadReplicaRouter against a real primary and streaming replica started here (PostgreSQL:
- * pg_basebackup -R, ports 16110–16111): reads go to the replica, writes, selectForUpdate and
+ * ReadReplicaRouter against a real primary and replica started here (PostgreSQL streaming
+ * replication with pg_basebackup -R, ports 16110–16111; MariaDB binlog replication with CHANGE
+ * MASTER TO, ports 16120–16121): reads go to the replica, writes, selectForUpdate and
  * transactions to the primary; within router.request() a read after a write goes to the primary
  * (read-your-writes); a replica that is down makes reads fall back to the primary with one log
  * line. Also measured: how long a row takes to appear on the replica after its write.
@@ -11,6 +12,7 @@ import { ConfigurationError, Model, ReadReplicaRouter, Terrapin, fields, inTrans
 import { activeBackends, databaseName } from '../support/backends.js';
 import { FaultPostgres, sleep } from '../support/fault-servers.js';
 import { PostgresReplica } from '../support/pg-replication.js';
+import { MariadbPrimary, MariadbReplica } from '../support/mariadb-replication.js';
 
 class Entry extends Model {
   id = fields.IntField({ pk: true });
@@ -18,10 +20,67 @@ class Entry extends Model {
   static override meta = { table: 'replica_entry' };
 }
 
-/** Which server answered the query just routed: each server's port, read through the model's own connection routing. */
-async function readPort(): Promise<number> {
-  const rows = (await Entry.raw('SELECT inet_server_port() AS id, \'\' AS label', [])) as Entry[];
-  return Number(rows[0]!.id);
+/** A primary and a replica of one backend, started by `start`. */
+interface Pair {
+  readonly primaryPort: number;
+  readonly replicaPort: number;
+  /** SQL answering the server's port as (id, label). */
+  readonly portSql: string;
+  start(database: string): Promise<{ primaryUrl: string; replicaUrl: string }>;
+  caughtUp(): Promise<void>;
+  stopReplica(): Promise<void>;
+  startReplica(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+function postgresPair(): Pair {
+  let primary: FaultPostgres | undefined;
+  let replica: PostgresReplica | undefined;
+  return {
+    primaryPort: 16110,
+    replicaPort: 16111,
+    portSql: "SELECT inet_server_port() AS id, '' AS label",
+    async start(database) {
+      primary = new FaultPostgres(16110);
+      await primary.start();
+      await primary.admin(`CREATE DATABASE ${database}`);
+      replica = new PostgresReplica(16111, primary);
+      await replica.start();
+      return { primaryUrl: primary.url(database), replicaUrl: replica.url(database) };
+    },
+    caughtUp: () => replica!.caughtUp(primary!),
+    stopReplica: () => replica!.stopFast(),
+    startReplica: () => replica!.start(),
+    async destroy() {
+      await replica?.destroy();
+      await primary?.destroy();
+    },
+  };
+}
+
+function mariadbPair(): Pair {
+  let primary: MariadbPrimary | undefined;
+  let replica: MariadbReplica | undefined;
+  return {
+    primaryPort: 16120,
+    replicaPort: 16121,
+    portSql: "SELECT @@port AS id, '' AS label",
+    async start(database) {
+      primary = new MariadbPrimary(16120);
+      replica = new MariadbReplica(16121);
+      await Promise.all([primary.start(), replica.start()]);
+      await replica.follow(primary);
+      await primary.admin(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+      return { primaryUrl: primary.url(database), replicaUrl: replica.url(database) };
+    },
+    caughtUp: () => replica!.caughtUp(primary!),
+    stopReplica: () => replica!.stopFast(),
+    startReplica: () => replica!.start(),
+    async destroy() {
+      await replica?.destroy();
+      await primary?.destroy();
+    },
+  };
 }
 
 describe('ReadReplicaRouter options', () => {
@@ -39,44 +98,43 @@ describe('ReadReplicaRouter options', () => {
   });
 });
 
-if (activeBackends().includes('postgres')) {
-  describe('PostgreSQL primary and streaming replica behind ReadReplicaRouter', () => {
-    const PRIMARY_PORT = 16110;
-    const REPLICA_PORT = 16111;
+const pairs = { postgres: ['PostgreSQL primary and streaming replica', postgresPair], mysql: ['MariaDB primary and replica', mariadbPair] } as const;
+
+for (const backend of ['postgres', 'mysql'] as const) {
+  if (!activeBackends().includes(backend)) continue;
+  const [title, makePair] = pairs[backend];
+  describe(`${title} behind ReadReplicaRouter`, () => {
+    const pair = makePair();
+    const PRIMARY_PORT = pair.primaryPort;
+    const REPLICA_PORT = pair.replicaPort;
+    const readPort = async (): Promise<number> => Number(((await Entry.raw(pair.portSql, [])) as Entry[])[0]!.id);
     const database = databaseName('replicas');
-    let primary: FaultPostgres;
-    let replica: PostgresReplica;
     const logged: string[] = [];
     let router: ReadReplicaRouter;
 
     before(async () => {
-      primary = new FaultPostgres(PRIMARY_PORT);
-      await primary.start();
-      await primary.admin(`CREATE DATABASE ${database}`);
-      replica = new PostgresReplica(REPLICA_PORT, primary);
-      await replica.start();
+      const { primaryUrl, replicaUrl } = await pair.start(database);
       router = new ReadReplicaRouter({ primary: 'default', replica: 'replica', retryAfterMs: 500, log: (line) => logged.push(line) });
       await Terrapin.init({
         config: {
-          connections: { default: `${primary.url(database)}?connect_timeout=2`, replica: `${replica.url(database)}?connect_timeout=2` },
+          connections: { default: `${primaryUrl}?connect_timeout=2`, replica: `${replicaUrl}?connect_timeout=2` },
           apps: { models: { models: [Entry], defaultConnection: 'default' } },
           routers: [router],
         },
       });
       await Terrapin.generateSchemas();
-      await replica.caughtUp(primary);
+      await pair.caughtUp();
     });
 
     after(async () => {
       await Terrapin.close();
-      await replica?.destroy();
-      await primary?.destroy();
+      await pair.destroy();
     });
 
     it('reads go to the replica; writes, selectForUpdate and transactions to the primary', async () => {
       assert.equal(await readPort(), REPLICA_PORT);
       const entry = await Entry.create({ label: 'routed' });
-      await replica.caughtUp(primary);
+      await pair.caughtUp();
       assert.equal((await Entry.get({ id: entry.id })).label, 'routed');
       await inTransaction(async () => {
         assert.equal(await readPort(), PRIMARY_PORT, 'a read inside a transaction stays on the primary');
@@ -117,24 +175,24 @@ if (activeBackends().includes('postgres')) {
       }
       lags.sort((a, b) => a - b);
       console.log(
-        `replica lag: ${missed}/30 reads right after the write missed the row; it was readable on the replica after median ${lags[15]!.toFixed(1)} ms, max ${lags[29]!.toFixed(1)} ms`,
+        `${backend} replica lag: ${missed}/30 reads right after the write missed the row; it was readable on the replica after median ${lags[15]!.toFixed(1)} ms, max ${lags[29]!.toFixed(1)} ms`,
       );
       assert.ok(lags[29]! < 10_000);
     });
 
     it('a replica that is down: reads fall back to the primary with one log line, and go back to the replica once it answers', { timeout: 120_000 }, async () => {
       const entry = await Entry.create({ label: 'while down' });
-      await replica.caughtUp(primary);
+      await pair.caughtUp();
       logged.length = 0;
-      await replica.stopFast();
+      await pair.stopReplica();
       for (let i = 0; i < 10; i++) {
         assert.equal((await Entry.get({ id: entry.id })).label, 'while down');
         assert.equal(await readPort(), PRIMARY_PORT);
       }
       assert.equal(logged.length, 1, logged.join('\n'));
-      assert.match(logged[0]!, /^terrapin: a read of Entry on connection 'replica' failed \(PostgreSQL: .*\); reads go to 'default' for 0\.5s, then 'replica' is tried again$/);
-      await replica.start();
-      await replica.caughtUp(primary);
+      assert.match(logged[0]!, /^terrapin: a read of Entry on connection 'replica' failed \((PostgreSQL|MySQL): .*\); reads go to 'default' for 0\.5s, then 'replica' is tried again$/);
+      await pair.startReplica();
+      await pair.caughtUp();
       await sleep(600);
       assert.equal(await readPort(), REPLICA_PORT);
     });
