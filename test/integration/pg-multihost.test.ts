@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConfigurationError, Model, OperationalError, Terrapin, fields, inTransaction } from '../../src/index.js';
+import { ConfigurationError, DatabaseUnavailableError, Model, Terrapin, fields, inTransaction } from '../../src/index.js';
 import { parseDbUrl } from '../../src/config/db-url.js';
 import { activeBackends, databaseName } from '../support/backends.js';
 import { FaultPostgres, sleep } from '../support/fault-servers.js';
@@ -127,8 +127,8 @@ if (activeBackends().includes('postgres')) {
       await Terrapin.init({ dbUrl: url([CLOSED_PORT, PRIMARY_PORT], 'standby'), modules: { models: [Ledger] } });
       try {
         await assert.rejects(Ledger.all().count(), (error: unknown) => {
-          assert.ok(error instanceof OperationalError, String(error));
-          assert.match(error.message, /no server fits target_session_attrs=standby \(127\.0\.0\.1:16109: connect ECONNREFUSED 127\.0\.0\.1:16109; 127\.0\.0\.1:16100: the server at 127\.0\.0\.1:16100 is a primary accepting writes, not standby\)/);
+          assert.ok(error instanceof DatabaseUnavailableError, String(error));
+          assert.match(error.message, /^PostgreSQL: no server fits target_session_attrs=standby \(127\.0\.0\.1:16109: connect ECONNREFUSED 127\.0\.0\.1:16109; 127\.0\.0\.1:16100: the server at 127\.0\.0\.1:16100 is a primary accepting writes, not standby\)/);
           return true;
         });
       } finally {

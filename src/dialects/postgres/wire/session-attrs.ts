@@ -61,7 +61,7 @@ export class HostAttempts {
     if (standby === undefined || readOnlyDefault === undefined) {
       return new ConnectionError(
         `the server at ${where} did not report in_hot_standby and default_transaction_read_only at start-up (PostgreSQL 14 and later do), so target_session_attrs=${this.attrs} cannot tell what it is`,
-        'SESSION_ATTRS_UNKNOWN',
+        'CONNECTION_SESSION_ATTRS_UNKNOWN',
       );
     }
     const isStandby = standby === 'on';
@@ -69,7 +69,7 @@ export class HostAttempts {
     const fits = want === 'read-write' ? !readOnly : want === 'read-only' ? readOnly : want === 'primary' ? !isStandby : isStandby;
     if (fits) return undefined;
     const what = isStandby ? 'a standby (in_hot_standby=on)' : readOnly ? 'read-only (default_transaction_read_only=on)' : 'a primary accepting writes';
-    return new ConnectionError(`the server at ${where} is ${what}, not ${want}`, 'SESSION_ATTRS_MISMATCH');
+    return new ConnectionError(`the server at ${where} is ${what}, not ${want}`, 'CONNECTION_SESSION_ATTRS');
   }
 
   /** The next server to try after `reason` on the current one, or undefined (then the connection fails with a summary). */
