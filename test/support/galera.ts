@@ -8,12 +8,15 @@
  * copied to the other two, and all three start from that same state: the first with
  * --wsrep-new-cluster, the others joining it, already in sync (no SST tool, rsync or mariabackup).
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { FaultMariadb, sleep } from './fault-servers.js';
 
 const PROVIDER = '/usr/lib/galera/libgalera_smm.so';
+
+/** Why the Galera tests cannot run here, or undefined. */
+export const galeraMissing = existsSync(PROVIDER) ? undefined : `the Galera provider ${PROVIDER} is not installed (apt-get install -y galera-4)`;
 
 export class GaleraNode extends FaultMariadb {
   /** Start the next run with --wsrep-new-cluster (the first node of a new cluster). */
