@@ -197,11 +197,6 @@ export function parseDbUrl(url: string, connectionName = 'default'): ConnectionS
   // refuses it, so the first host stands in for the parse and the list is read here.
   const authority = /^([^/?#]*@)?([^/?#]*)(.*)$/.exec(rest)!;
   const hostList = authority[2]!.split(',');
-  if (hostList.length > 1 && dialect !== 'postgres') {
-    throw new ConfigurationError(
-      `${where}: the URL '${url}' lists several hosts (${authority[2]}); only PostgreSQL URLs take a host list (libpq's postgres://a:5432,b:5432/db). Give one host.`,
-    );
-  }
   let parsed: URL;
   try {
     parsed = new URL(`db://${authority[1] ?? ''}${hostList[0]}${authority[3]}`);
