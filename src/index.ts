@@ -60,6 +60,7 @@ export { TransactionClient } from './transaction/transaction-client.js';
 export type { TransactionOptions, RetryOptions } from './transaction/run-in-transaction.js';
 export type { IsolationLevel } from './sql/ast.js';
 export type { Router } from './terrapin.js';
+export { ReadReplicaRouter, type ReadReplicaOptions } from './execution/read-replica-router.js';
 export type { GenerateSchemasOptions } from './schema/generate.js';
 export { introspectSchema } from './schema/introspect.js';
 export type { IntrospectOptions } from './schema/introspect.js';

@@ -11,6 +11,7 @@ import type { MysqlPool } from './dialects/mysql/driver.js';
 import { DIALECTS } from './dialects/by-name.js';
 import { ConfigurationError, ParamsError, TransactionManagementError } from './errors.js';
 import { ConnectionHandle } from './execution/connection-handle.js';
+import { FallbackTarget } from './execution/fallback-target.js';
 import { QueryLog, type QueryListener, type QueryListenerOptions } from './execution/query-log.js';
 import type { Runtime } from './execution/runtime.js';
 import type { Target, UsingDb } from './execution/target.js';
@@ -66,6 +67,11 @@ interface TimeOptions {
 export interface Router {
   dbForRead?(model: ModelClassLike): string | null | undefined;
   dbForWrite?(model: ModelClassLike): string | null | undefined;
+  /**
+   * Where a read that this router sent to `failed` runs instead when that connection is
+   * unavailable (DatabaseUnavailableError), or undefined to fail. Reads outside transactions only.
+   */
+  readFallback?(model: ModelClassLike, failed: string, error: Error): string | null | undefined;
 }
 
 /** Running migrations at start, the alternative to generateSchemas (see docs/migrations.md). */
@@ -357,7 +363,16 @@ export class Terrapin implements Runtime {
     if (current !== undefined) return current;
     const routed = this.route(meta, access);
     if (routed === undefined) return this.connection(own);
-    return this.transactionOn(routed, meta) ?? this.connection(routed);
+    const { name, router } = routed;
+    const inTransaction = this.transactionOn(name, meta);
+    if (inTransaction !== undefined) return inTransaction;
+    const handle = this.connection(name);
+    if (access !== 'read' || router.readFallback === undefined) return handle;
+    return new FallbackTarget(handle, (error) => {
+      const other = router.readFallback!(meta.cls, name, error);
+      if (other === undefined || other === null || other === '' || other === name) return undefined;
+      return this.connection(other);
+    });
   }
 
   /** The transaction open on `connectionName` in the current async context, if any. */
@@ -372,7 +387,7 @@ export class Terrapin implements Runtime {
   }
 
   /** The connection the first router that answers picks (dbForRead / dbForWrite), as in Tortoise. */
-  private route(meta: ModelMeta, access: 'read' | 'write'): string | undefined {
+  private route(meta: ModelMeta, access: 'read' | 'write'): { name: string; router: Router } | undefined {
     for (const router of this.routers) {
       const pick = access === 'read' ? router.dbForRead : router.dbForWrite;
       const name = pick?.call(router, meta.cls);
@@ -382,7 +397,7 @@ export class Terrapin implements Runtime {
           `A router sent a ${access} of ${meta.name} to connection '${name}', which is not configured (${[...this.handles.keys()].join(', ')}).`,
         );
       }
-      return name;
+      return { name, router };
     }
     return undefined;
   }

@@ -23,12 +23,22 @@ export interface ConnectionSettings {
   readonly path: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * Every server of a multi-host URL (`postgres://a:5432,b:5433/app`), in order; `host` and
+   * `port` are the first. One entry for a single host.
+   */
+  readonly hosts: readonly HostAndPort[];
   readonly user: string;
   readonly password: string;
   readonly database: string;
   readonly pool: PoolSettings;
   /** Extra options: SQLite pragmas, driver flags. */
   readonly options: Readonly<Record<string, string>>;
+}
+
+export interface HostAndPort {
+  readonly host: string;
+  readonly port: number;
 }
 
 export interface ConnectionCredentials {
@@ -175,6 +185,7 @@ export function parseDbUrl(url: string, connectionName = 'default'): ConnectionS
       path: decodePart(path, 'file path', where),
       host: '',
       port: 0,
+      hosts: [],
       user: '',
       password: '',
       database: '',
@@ -182,25 +193,41 @@ export function parseDbUrl(url: string, connectionName = 'default'): ConnectionS
       options: driverOptions(dialect, raw, where),
     };
   }
+  // A multi-host authority ('a:5432,b:5433', as libpq takes it) is not a URL host: WHATWG URL
+  // refuses it, so the first host stands in for the parse and the list is read here.
+  const authority = /^([^/?#]*@)?([^/?#]*)(.*)$/.exec(rest)!;
+  const hostList = authority[2]!.split(',');
   let parsed: URL;
   try {
-    parsed = new URL(`db://${rest}`);
+    parsed = new URL(`db://${authority[1] ?? ''}${hostList[0]}${authority[3]}`);
   } catch (cause) {
     throw new ConfigurationError(`${where}: cannot parse the database URL '${url}'.`, { cause });
   }
+  const hosts = hostList.map((entry) => hostAndPort(entry, dialect, where, url));
   const raw = Object.fromEntries(parsed.searchParams);
   return {
     dialect,
     path: '',
-    // IPv6 hosts come bracketed ('[::1]'); drivers want the bare address.
-    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
-    port: parsed.port === '' ? DEFAULT_PORTS[dialect] : Number(parsed.port),
+    host: hosts[0]!.host,
+    port: hosts[0]!.port,
+    hosts,
     user: decodePart(parsed.username, 'user name', where),
     password: decodePart(parsed.password, 'password', where),
     database: decodePart(parsed.pathname.replace(/^\//, ''), 'database name', where),
     pool: poolFrom(dialect, raw, where),
     options: driverOptions(dialect, raw, where),
   };
+}
+
+/** One `host[:port]` of a URL's host list; IPv6 addresses come bracketed ('[::1]:5432'), drivers want them bare. */
+function hostAndPort(entry: string, dialect: DialectName, where: string, url: string): HostAndPort {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(entry);
+  const port = match?.[2] === undefined || match[2] === '' ? DEFAULT_PORTS[dialect] : Number(match[2]);
+  if (match === null || port < 1 || port > 65535) {
+    throw new ConfigurationError(`${where}: '${entry}' in the database URL '${url}' is not host[:port] (a port is 1–65535).`);
+  }
+  const host = decodePart(match[1]!.replace(/^\[(.*)\]$/, '$1'), 'host', where);
+  return { host: host === '' ? '127.0.0.1' : host, port };
 }
 
 /** Accepts either form of a connection entry in `config.connections`. */
@@ -224,11 +251,14 @@ export function connectionSettings(entry: string | ConnectionObject, connectionN
   if (dialect === 'sqlite' && !creds.file_path) {
     throw new ConfigurationError(`${where}: SQLite credentials need file_path (a path or ':memory:').`);
   }
+  const host = creds.host ?? '127.0.0.1';
+  const port = creds.port ?? DEFAULT_PORTS[dialect];
   return {
     dialect,
     path: creds.file_path ?? '',
-    host: creds.host ?? '127.0.0.1',
-    port: creds.port ?? DEFAULT_PORTS[dialect],
+    host,
+    port,
+    hosts: dialect === 'sqlite' ? [] : [{ host, port }],
     user: creds.user ?? '',
     password: creds.password ?? '',
     database: creds.database ?? '',

@@ -64,8 +64,12 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
   readonly gone: Promise<void>;
   private settleReady!: { resolve: () => void; reject: (error: Error) => void };
   private markGone!: () => void;
-  private readonly where: string;
+  /** host:port of the server this connection is on (or trying), for messages. */
+  protected where: string;
   private readonly queryTimeoutMs: number;
+  /** Counts the sockets opened (a multi-host connection may try several): events of an older one are ignored. */
+  private attempt = 0;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the oldest unanswered request started waiting for its own answer; 0 when none is sent. */
   private headSince = 0;
   private watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -78,21 +82,43 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
     // Nobody need wait on `ready` (requests queue until it); a failed connect reaches them instead.
     this.ready.catch(() => {});
     this.gone = new Promise<void>((resolve) => (this.markGone = resolve));
-    this.where = `${target.host}:${target.port}`;
     this.queryTimeoutMs = target.queryTimeoutMs ?? 0;
+    this.where = '';
+    this.socket = this.openSocket(target);
+    void this.ready.then(
+      () => clearTimeout(this.connectTimer),
+      () => clearTimeout(this.connectTimer),
+    );
+  }
+
+  /** Connects to `target`; each attempt has connectTimeoutMs of its own. */
+  private openSocket(target: SocketTarget): Socket {
+    const attempt = ++this.attempt;
+    this.where = `${target.host}:${target.port}`;
     const socket = target.path === undefined ? connectTcp({ host: target.host, port: target.port }) : connectTcp({ path: target.path });
-    this.socket = socket;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
-    const timer = setTimeout(() => this.closeWith(new ConnectionError(`connecting to ${this.where} timed out after ${target.connectTimeoutMs / 1000}s`, 'CONNECT_TIMEOUT')), target.connectTimeoutMs);
-    void this.ready.then(
-      () => clearTimeout(timer),
-      () => clearTimeout(timer),
-    );
+    clearTimeout(this.connectTimer);
+    const where = this.where;
+    this.connectTimer = setTimeout(() => this.closeWith(new ConnectionError(`connecting to ${where} timed out after ${target.connectTimeoutMs / 1000}s`, 'CONNECT_TIMEOUT')), target.connectTimeoutMs);
     socket.on('error', this.noteError);
     // Closing a TLS session closes the socket under it, so this one event sees every end.
-    socket.on('close', () => this.onClose());
+    socket.on('close', () => {
+      if (attempt === this.attempt) this.onClose();
+    });
+    return socket;
   }
+
+  /**
+   * Another server to try after connecting failed with `reason` (a multi-host PostgreSQL URL), or
+   * undefined to fail with it. Called only before the connection was ever ready.
+   */
+  protected nextTarget(_reason: Error): SocketTarget | undefined {
+    return undefined;
+  }
+
+  /** A socket to the next server was opened (see nextTarget): the subclass starts its protocol afresh on it. */
+  protected restarted(): void {}
 
   /** Closed, or being ended by the pool: either way it takes no more requests. */
   get closed(): boolean {
@@ -135,7 +161,10 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
     if (stream !== this.socket) {
       this.socket.removeListener('data', this.feed);
       stream.on('error', this.noteError);
-      stream.on('close', () => this.onClose());
+      const attempt = this.attempt;
+      stream.on('close', () => {
+        if (attempt === this.attempt) this.onClose();
+      });
       this.socket = stream;
     }
     stream.on('data', this.feed);
@@ -219,8 +248,16 @@ export abstract class SocketConnection<R, Self extends SocketConnection<R, Self>
     clearTimeout(this.watchdog);
     this.headSince = 0;
     const wasConnecting = this.state === 'connecting';
-    this.state = 'closed';
     const reason = this.closeReason ?? new ConnectionError(`the connection to ${this.where} was closed`, 'CONNECTION_CLOSED');
+    const next = wasConnecting && !this.ending ? this.nextTarget(reason) : undefined;
+    if (next !== undefined) {
+      this.closeReason = undefined;
+      this.socket.removeListener('data', this.feed);
+      this.socket = this.openSocket(next);
+      this.restarted();
+      return;
+    }
+    this.state = 'closed';
     this.closeReason = reason;
     if (wasConnecting) this.settleReady.reject(reason);
     this.rejectAll(reason);

@@ -155,7 +155,8 @@ abstract class FaultServer {
     readonly port: number,
     userName: string,
   ) {
-    if (port < 17000 || port > 17999) throw new Error(`fault servers use the reliability ports 17000–17999, not ${port}`);
+    // The reliability (17000–17999) and deployment (16000–16999) tests' ports; never the shared servers'.
+    if (port < 16000 || port > 17999) throw new Error(`fault servers use the ports 16000–17999, not ${port}`);
     this.user = systemUser(userName);
     this.dir = ownedDir(mkdtempSync(join(tmpdir(), `terrapin-fault-${port}-`)), this.user);
     this.log = join(this.dir, 'server.log');
@@ -275,7 +276,7 @@ abstract class FaultServer {
 
 /** A PostgreSQL 15 cluster of its own, run as the postgres user; trust authentication for 127.0.0.1. */
 export class FaultPostgres extends FaultServer {
-  private readonly data: string;
+  protected readonly data: string;
 
   constructor(port: number) {
     super(port, 'postgres');

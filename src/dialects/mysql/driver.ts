@@ -59,6 +59,7 @@ export class MysqlPool implements DriverPool {
     this.pool = new MysqlWirePool({
       host: settings.host || '127.0.0.1',
       port: settings.port,
+      hosts: settings.hosts,
       user: settings.user || 'root',
       password: settings.password,
       database: settings.database,

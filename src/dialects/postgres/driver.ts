@@ -68,11 +68,13 @@ export class PostgresPool implements DriverPool {
 
   constructor(settings: ConnectionSettings, connectionName: string) {
     // The client's own settings (TLS, statement preparation) are not sent to the server.
-    const { statementCacheSize, parameters } = postgresClientOptions(settings.options, connectionName);
+    const { statementCacheSize, targetSessionAttrs, parameters } = postgresClientOptions(settings.options, connectionName);
     const tls = tlsFromOptions(settings.options, connectionName);
     this.pool = new WirePool({
       host: settings.host || '127.0.0.1',
       port: settings.port,
+      hosts: settings.hosts,
+      targetSessionAttrs,
       user: settings.user || 'postgres',
       password: settings.password,
       database: settings.database || 'postgres',

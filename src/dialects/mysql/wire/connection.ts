@@ -12,11 +12,17 @@ import type { PoolEvents } from '../../../execution/connection-pool.js';
 import { ConnectionError, SocketConnection, type ServerLogin } from '../../../execution/socket-connection.js';
 import { parameterType, readBinaryRow, readColumn, writeParameter, type Column } from './binary-values.js';
 import { MysqlHandshake } from './handshake.js';
+import type { HostAndPort } from '../../../config/db-url.js';
 import { PacketReader, PacketWriter, PayloadCursor } from './packets.js';
 
 export interface MysqlConnectOptions extends ServerLogin {
   /** Statements run once on each new connection before anything else (session settings). */
   readonly initStatements: readonly string[];
+  /**
+   * Every server to try, in order (a URL listing several, e.g. Galera nodes); `host` and `port`
+   * when absent. A connection stays on the first that accepts it and runs the session settings.
+   */
+  readonly hosts?: readonly HostAndPort[];
 }
 
 export interface MysqlResult {
@@ -84,10 +90,17 @@ const INTEGER_TYPES = new Set([0x01, 0x02, 0x03, 0x08, 0x09]);
 
 const isEof = (payload: Buffer, start: number, end: number): boolean => payload[start] === 0xfe && end - start < 9;
 
+/**
+ * Server errors at connection time after which the next host is worth trying: too many
+ * connections (1040), the server shutting down (1053), a Galera node not in the primary component
+ * (1047, "WSREP has not yet prepared node for application use").
+ */
+const TRY_NEXT_HOST_ERRNOS: ReadonlySet<number> = new Set([1040, 1047, 1053]);
+
 export class MysqlConnection extends SocketConnection<MysqlResult, MysqlConnection> {
   private readonly writer = new PacketWriter();
-  private readonly handshake: MysqlHandshake;
-  private readonly reader = new PacketReader((payload, start, end, sequence) => this.onPayload(payload, start, end, sequence));
+  private handshake: MysqlHandshake;
+  private reader = new PacketReader((payload, start, end, sequence) => this.onPayload(payload, start, end, sequence));
   /** Commands sent and not yet fully answered, oldest first. */
   private readonly commands: Command[] = [];
   /** Made before the connection was ready. */
@@ -112,6 +125,40 @@ export class MysqlConnection extends SocketConnection<MysqlResult, MysqlConnecti
     super(options, events);
     this.handshake = new MysqlHandshake(options, this.writer);
     // The server speaks first (its greeting).
+    this.listen(this.socket);
+  }
+
+  /** Which of options.hosts this connection is on (or trying). */
+  private hostIndex = 0;
+  /** Why each host tried so far was not used, for the error when none is. */
+  private readonly hostFailures: string[] = [];
+
+  protected override nextTarget(reason: Error): { host: string; port: number; connectTimeoutMs: number; queryTimeoutMs?: number } | undefined {
+    const hosts = this.options.hosts;
+    if (hosts === undefined || hosts.length < 2) return undefined;
+    // A refusal every server would repeat (a wrong password, an unknown database) ends the search.
+    if (reason instanceof MysqlServerError && !TRY_NEXT_HOST_ERRNOS.has(reason.errno)) return undefined;
+    this.hostFailures.push(`${this.where}: ${reason.message}`);
+    if (++this.hostIndex >= hosts.length) {
+      reason.message = `no host of the URL took the connection (${this.hostFailures.join('; ')})`;
+      return undefined;
+    }
+    const { host, port } = hosts[this.hostIndex]!;
+    return { host, port, connectTimeoutMs: this.options.connectTimeoutMs, queryTimeoutMs: this.options.queryTimeoutMs ?? 0 };
+  }
+
+  protected override restarted(): void {
+    // The next server starts from its greeting: nothing of the last attempt carries over.
+    this.reader = new PacketReader((payload, start, end, sequence) => this.onPayload(payload, start, end, sequence));
+    this.handshake = new MysqlHandshake(this.options, this.writer);
+    this.commands.length = 0;
+    this.phase = 'first';
+    this.remaining = 0;
+    this.columns = [];
+    this.rows = [];
+    this.resultSets = 0;
+    this.prepared = undefined;
+    this.writer.reset(0);
     this.listen(this.socket);
   }
 

@@ -18,6 +18,9 @@ import { PgAuthentication } from './authentication.js';
 import { MessageWriter } from './frontend.js';
 import { decoderFor, encodeParameter, type Decoder, type WireValue } from './text-values.js';
 import type { PoolEvents } from '../../../execution/connection-pool.js';
+import type { HostAndPort } from '../../../config/db-url.js';
+import type { TargetSessionAttrs } from '../client-options.js';
+import { HostAttempts } from './session-attrs.js';
 
 export interface ConnectOptions extends ServerLogin {
   /** Start-up parameters (run-time settings such as TimeZone). */
@@ -27,6 +30,12 @@ export interface ConnectOptions extends ServerLogin {
    * request as the unnamed statement, which lives only until the next Parse of the same session.
    */
   readonly statementCacheSize: number;
+  /**
+   * Every server to try, in order (a multi-host URL); `host` and `port` when absent. A connection
+   * stays on the first that accepts it and fits `targetSessionAttrs` (./session-attrs.ts).
+   */
+  readonly hosts?: readonly HostAndPort[];
+  readonly targetSessionAttrs?: TargetSessionAttrs;
 }
 
 export interface QueryResult {
@@ -131,10 +140,21 @@ function ended(request: Request): boolean {
   return request.command === 'COMMIT' || request.command === 'ROLLBACK';
 }
 
+/** Where a socket goes for one server: TCP, or the Unix socket in a directory given as the host. */
+function socketTarget(server: HostAndPort, options: ConnectOptions): { host: string; port: number; path?: string; connectTimeoutMs: number; queryTimeoutMs?: number } {
+  const { host, port } = server;
+  const { connectTimeoutMs, queryTimeoutMs } = options;
+  return { host, port, connectTimeoutMs, queryTimeoutMs, ...(host.startsWith('/') ? { path: `${host}/.s.PGSQL.${port}` } : {}) };
+}
+
 export class WireConnection extends SocketConnection<QueryResult, WireConnection> {
   private readonly writer = new MessageWriter();
-  private readonly authentication: PgAuthentication;
-  private readonly reader = messageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
+  private authentication: PgAuthentication;
+  private reader = messageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
+  /** The servers left to try and what each must be; undefined for a single host with any session. */
+  private readonly attempts: HostAttempts | undefined;
+  /** ParameterStatus values the server reported at start-up (in_hot_standby, default_transaction_read_only…). */
+  private readonly serverParameters = new Map<string, string>();
   /** Sent and waiting for their ReadyForQuery, oldest first. */
   private readonly queue: Request[] = [];
   /** Made before the connection was ready. */
@@ -153,10 +173,17 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
     private readonly options: ConnectOptions,
     events: PoolEvents<WireConnection>,
   ) {
-    const { host, port } = options;
-    const { connectTimeoutMs, queryTimeoutMs } = options;
-    super({ host, port, connectTimeoutMs, queryTimeoutMs, ...(host.startsWith('/') ? { path: `${host}/.s.PGSQL.${port}` } : {}) }, events);
+    const attempts = HostAttempts.for(options);
+    super(socketTarget(attempts?.current.server ?? options, options), events);
+    this.attempts = attempts;
     this.authentication = new PgAuthentication(options.user, options.password, this.writer);
+    this.startOnConnect();
+  }
+
+  /** Sends the start-up message once the socket connects (after TLS, when asked for). */
+  private startOnConnect(): void {
+    const options = this.options;
+    const host = this.attempts?.current.server.host ?? options.host;
     const start = (stream: Socket): void => {
       this.listen(stream);
       const { user, database, parameters } = options;
@@ -167,6 +194,20 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
       if (options.tls === undefined) start(this.socket);
       else negotiateTls(this.socket, host, options.tls).then(start, (error: Error) => this.closeWith(error));
     });
+  }
+
+  protected override nextTarget(reason: Error): ReturnType<typeof socketTarget> | undefined {
+    const next = this.attempts?.next(reason, this.where);
+    return next === undefined ? undefined : socketTarget(next.server, this.options);
+  }
+
+  protected override restarted(): void {
+    // The next server starts from nothing: a fresh reader, authentication and start-up report.
+    this.reader = messageReader((type, buffer, start, end) => this.onMessage(type, buffer, start, end));
+    this.authentication = new PgAuthentication(this.options.user, this.options.password, this.writer);
+    this.serverParameters.clear();
+    this.writer.reset(0);
+    this.startOnConnect();
   }
 
   protected override takeWrites(): Buffer {
@@ -313,7 +354,13 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
       case 0x57: // CopyBothResponse
         // The server now waits for data the client does not have; only closing the session ends that.
         throw new Error('COPY … FROM STDIN is not supported by Terrapin\'s PostgreSQL client; insert with bulkCreate instead');
-      // CloseComplete, ParameterDescription, NoticeResponse, NotificationResponse, ParameterStatus,
+      case 0x53: // ParameterStatus: kept from start-up, for target_session_attrs
+        if (this.state === 'connecting') {
+          const [name, at] = readCString(buffer, start);
+          this.serverParameters.set(name, readCString(buffer, at)[0]);
+        }
+        return;
+      // CloseComplete, ParameterDescription, NoticeResponse, NotificationResponse,
       // BackendKeyData: nothing to do.
       default:
         return;
@@ -387,6 +434,12 @@ export class WireConnection extends SocketConnection<QueryResult, WireConnection
   private onReady(status: string): void {
     this.transactionStatus = status;
     if (this.state === 'connecting') {
+      const unfit = this.attempts?.unfit(this.serverParameters, this.where);
+      if (unfit !== undefined) {
+        // The socket closes, and nextTarget moves on to the next server in the list.
+        this.closeWith(unfit);
+        return;
+      }
       this.markReady();
       const waiting = this.waiting;
       this.waiting = [];
