@@ -13,6 +13,7 @@ import {
   ParamsError,
   QueryTimeoutError,
   SchemaValidationError,
+  TransactionRetryError,
   ValidationError,
 } from '../errors.js';
 
@@ -87,14 +88,25 @@ function outageResponse(error: DatabaseUnavailableError): ErrorResponse {
 }
 
 /**
+ * A deadlock or serialization failure that reached the handler (a request transaction cannot
+ * retry: its handler would run twice): everything was rolled back, so sending the request again is
+ * safe and likely to succeed — a 503 says so, where a 500 would say the request was at fault.
+ */
+const RETRY_LATER: ErrorResponse = {
+  status: 503,
+  body: { detail: 'Service Unavailable: the transaction conflicted with another one and was rolled back; send the request again' },
+  unexpected: true,
+};
+
+/**
  * The response for an error a handler raised:
  * - DoesNotExist → 404 `{"detail": message}`
  * - IntegrityError → 422 `{"detail": [{"loc": [], "msg": message, "type": "IntegrityError"}]}`
  * - SchemaValidationError (`modelSchema(...).parse(body)`) → 422 with its `errors` as `detail`, loc prefixed 'body';
  *   another ValidationError carrying an `errors` list of {loc, msg, type} → 422 with that list as it is
  * - ValidationError / FieldError / ParamsError → 422, `loc` naming the field when the error knows it
- * - DatabaseUnavailableError (QueryTimeoutError, CommitOutcomeUnknownError) → 503 `{"detail": "Service Unavailable: …"}`,
- *   flagged `unexpected` so it is logged
+ * - DatabaseUnavailableError (QueryTimeoutError, CommitOutcomeUnknownError) and TransactionRetryError
+ *   → 503 `{"detail": "Service Unavailable: …"}`, flagged `unexpected` so it is logged
  * - an error carrying a 4xx `statusCode`/`status` (the framework's own) → that status, `{"detail": message}`
  * - anything else → 500 `{"detail": "Internal Server Error"}`, flagged `unexpected` so it is logged;
  *   the message, stack and SQL stay out of the body.
@@ -113,6 +125,7 @@ export function errorResponse(error: unknown): ErrorResponse {
     return validationResponse([{ loc: [], msg: error.message, type: error.name }]);
   }
   if (error instanceof DatabaseUnavailableError) return outageResponse(error);
+  if (error instanceof TransactionRetryError) return RETRY_LATER;
   const status = httpStatusOf(error);
   if (status !== undefined && status < 500) {
     const message = error instanceof Error && error.message !== '' ? error.message : (STATUS_CODES[status] ?? 'Error');
