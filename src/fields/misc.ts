@@ -2,6 +2,7 @@ import type { ValueConventions } from '../dialects/dialect.js';
 import type { ColumnType } from '../sql/ast.js';
 import type { Bytes, CommonFieldOptions, FieldType } from '../types/field-brand.js';
 import { Field, type Decoder } from './base.js';
+import { describeUnstorable, findUnstorableInJson } from './unicode-text.js';
 
 export class BooleanFieldImpl extends Field<boolean> {
   readonly fieldType = 'BooleanField';
@@ -45,6 +46,8 @@ export class JSONFieldImpl extends Field<unknown> {
       throw this.invalid(value, `cannot be stored as JSON (${(error as Error).message})`);
     }
     if (text === undefined) throw this.invalid(value, 'cannot be stored as JSON');
+    const unstorable = findUnstorableInJson(value);
+    if (unstorable !== undefined) throw this.invalid(value, `${describeUnstorable(unstorable.found, ` of ${unstorable.path}`)}`);
     return value;
   }
 

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors.js';
 import type { ColumnType } from '../sql/ast.js';
 import type { CommonFieldOptions, FieldType } from '../types/field-brand.js';
 import { Field } from './base.js';
+import { checkStorableText } from './unicode-text.js';
 
 /** Length in characters (code points), as PostgreSQL and MySQL count VARCHAR(n). */
 function charLength(value: string): number {
@@ -38,12 +39,12 @@ export class CharFieldImpl extends Field<string> {
     if (value.length > this.maxLength && charLength(value) > this.maxLength) {
       throw this.invalid(value, `is ${charLength(value)} characters long, at most ${this.maxLength} are allowed`);
     }
-    return value;
+    return checkStorableText(this, value);
   }
 
   override filterValue(value: unknown): string {
     if (typeof value !== 'string') throw this.invalid(value, 'expected a string');
-    return value;
+    return checkStorableText(this, value);
   }
 }
 
@@ -58,7 +59,7 @@ export class TextFieldImpl extends Field<string> {
 
   normalize(value: unknown): string {
     if (typeof value !== 'string') throw this.invalid(value, 'expected a string');
-    return value;
+    return checkStorableText(this, value);
   }
 }
 

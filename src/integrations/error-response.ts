@@ -4,7 +4,18 @@
  * Framework-neutral; fastify.ts, hono.ts and express.ts send what `errorResponse` returns.
  */
 import { STATUS_CODES } from 'node:http';
-import { DoesNotExist, FieldError, IntegrityError, ParamsError, SchemaValidationError, ValidationError } from '../errors.js';
+import {
+  CommitOutcomeUnknownError,
+  DatabaseUnavailableError,
+  DoesNotExist,
+  FieldError,
+  IntegrityError,
+  ParamsError,
+  QueryTimeoutError,
+  SchemaValidationError,
+  TransactionRetryError,
+  ValidationError,
+} from '../errors.js';
 
 /** One item of a 422 `detail` list: where (`['body', 'name']`), what went wrong and its kind. */
 export interface ValidationIssue {
@@ -61,12 +72,41 @@ export const NOT_FOUND: ErrorResponse = { status: 404, body: { detail: 'Not Foun
 const INTERNAL: ErrorResponse = { status: 500, body: { detail: 'Internal Server Error' }, unexpected: true };
 
 /**
+ * An outage: 503, which clients and load balancers read as "try again later", rather than a 500
+ * that says the request was wrong. The body says which kind of outage (a client retrying a write
+ * must know when its outcome is unknown) but not the driver's message, host or SQL; the error is
+ * flagged `unexpected` so the cause is logged server-side.
+ */
+function outageResponse(error: DatabaseUnavailableError): ErrorResponse {
+  const detail =
+    error instanceof CommitOutcomeUnknownError
+      ? 'Service Unavailable: the database connection was lost while committing; the change may or may not have been saved, check before sending it again'
+      : error instanceof QueryTimeoutError
+        ? 'Service Unavailable: the database did not answer in time; try again later'
+        : 'Service Unavailable: the database cannot be reached; try again later';
+  return { status: 503, body: { detail }, unexpected: true };
+}
+
+/**
+ * A deadlock or serialization failure that reached the handler (a request transaction cannot
+ * retry: its handler would run twice): everything was rolled back, so sending the request again is
+ * safe and likely to succeed — a 503 says so, where a 500 would say the request was at fault.
+ */
+const RETRY_LATER: ErrorResponse = {
+  status: 503,
+  body: { detail: 'Service Unavailable: the transaction conflicted with another one and was rolled back; send the request again' },
+  unexpected: true,
+};
+
+/**
  * The response for an error a handler raised:
  * - DoesNotExist → 404 `{"detail": message}`
  * - IntegrityError → 422 `{"detail": [{"loc": [], "msg": message, "type": "IntegrityError"}]}`
  * - SchemaValidationError (`modelSchema(...).parse(body)`) → 422 with its `errors` as `detail`, loc prefixed 'body';
  *   another ValidationError carrying an `errors` list of {loc, msg, type} → 422 with that list as it is
  * - ValidationError / FieldError / ParamsError → 422, `loc` naming the field when the error knows it
+ * - DatabaseUnavailableError (QueryTimeoutError, CommitOutcomeUnknownError) and TransactionRetryError
+ *   → 503 `{"detail": "Service Unavailable: …"}`, flagged `unexpected` so it is logged
  * - an error carrying a 4xx `statusCode`/`status` (the framework's own) → that status, `{"detail": message}`
  * - anything else → 500 `{"detail": "Internal Server Error"}`, flagged `unexpected` so it is logged;
  *   the message, stack and SQL stay out of the body.
@@ -84,6 +124,8 @@ export function errorResponse(error: unknown): ErrorResponse {
   if (error instanceof FieldError || error instanceof ParamsError) {
     return validationResponse([{ loc: [], msg: error.message, type: error.name }]);
   }
+  if (error instanceof DatabaseUnavailableError) return outageResponse(error);
+  if (error instanceof TransactionRetryError) return RETRY_LATER;
   const status = httpStatusOf(error);
   if (status !== undefined && status < 500) {
     const message = error instanceof Error && error.message !== '' ? error.message : (STATUS_CODES[status] ?? 'Error');

@@ -16,12 +16,17 @@ function makeAjv(options: Options): Ajv {
 }
 
 /**
- * Installs the two validators: strict for bodies, converting for the other parts of a request.
+ * Installs the validators: strict for bodies, converting for the other parts of a request.
  * Unknown body keys are refused (extra_forbidden), as with Tortoise's Pydantic models
- * (extra="forbid"), instead of Fastify's default of dropping them silently.
+ * (extra="forbid"), instead of Fastify's default of dropping them silently; so are unknown query
+ * keys when the querystring schema says `additionalProperties: false` (a misspelt filter is a 422,
+ * not a list that silently ignores it).
  */
 export function installValidators(app: FastifyInstance): void {
   const body = makeAjv({ coerceTypes: false, removeAdditional: false });
+  const query = makeAjv({ coerceTypes: 'array', removeAdditional: false });
   const text = makeAjv({ coerceTypes: 'array' });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema as FastifySchema & object));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? body : httpPart === 'querystring' ? query : text).compile(schema as FastifySchema & object),
+  );
 }

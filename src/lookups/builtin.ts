@@ -1,5 +1,6 @@
 import { ParamsError } from '../errors.js';
 import type { Encoder, Field } from '../fields/base.js';
+import { checkStorableText } from '../fields/unicode-text.js';
 import { and, param, type DatePart, type Expr, type LikeMode, or } from '../sql/ast.js';
 import type { FieldKind } from '../types/field-brand.js';
 import { registerJsonLookups } from './json.js';
@@ -131,7 +132,8 @@ function textMatch(name: string, mode: LikeMode, caseInsensitive: boolean): Look
     name,
     kinds: TEXT_KINDS,
     prepare: (field, value, key) => {
-      if (typeof value === 'string') return value;
+      // The pattern goes to SQL as a parameter, but SQLite's LIKE stops at a NUL: refuse it on every backend.
+      if (typeof value === 'string') return checkStorableText(field, value, `filter '${key}' `);
       if (typeof value === 'number' || typeof value === 'bigint') return String(value);
       throw new ParamsError(`${field.modelName}: filter '${key}' takes a string, got ${value === null ? 'null' : typeof value}.`);
     },

@@ -1,5 +1,6 @@
 import { ParamsError } from '../errors.js';
 import { describeValue, type Field } from '../fields/base.js';
+import { describeUnstorable, findUnstorableInJson } from '../fields/unicode-text.js';
 import { and, or, param, type ComparisonOp, type Expr, type JsonPathAs, type LikeMode } from '../sql/ast.js';
 import type { Lookup, LookupRegistry } from './registry.js';
 
@@ -45,6 +46,12 @@ const PATH_OPERATORS = [
 ];
 
 /** The JSON text of a filter value; refuses what JSON cannot hold rather than let JSON.stringify drop it. */
+/** NUL and lone surrogates in a JSON filter value: the rule of src/fields/unicode-text.ts. */
+function refuseUnstorable(field: Field, key: string, value: unknown): void {
+  const hit = findUnstorableInJson(value);
+  if (hit !== undefined) throw field.invalid(value, `filter '${key}' ${describeUnstorable(hit.found, ` of ${hit.path}`)}`);
+}
+
 function jsonText(field: Field, key: string, value: unknown): string {
   const check = (v: unknown): void => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
@@ -56,6 +63,7 @@ function jsonText(field: Field, key: string, value: unknown): string {
     );
   };
   check(value);
+  refuseUnstorable(field, key, value);
   return JSON.stringify(value);
 }
 
@@ -129,6 +137,7 @@ function parsePathFilters(field: Field, lookupKey: string, filters: unknown): Pa
         );
       }
     }
+    refuseUnstorable(field, key, value);
     return { path: parts, test: pathTest(field, key, op, value) };
   });
 }

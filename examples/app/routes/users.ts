@@ -3,21 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { SchemaInput } from '../../../src/index.js';
 import { User } from '../models.js';
 import { UserIn, UserOut, UserPatch, idParams } from '../schemas.js';
+import { allowedFilters, listQuerySchema, type ListQuery } from '../list-query.js';
 
-const listQuery = {
-  type: 'object',
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-    offset: { type: 'integer', minimum: 0, default: 0 },
-    name__icontains: { type: 'string', maxLength: 50 },
-  },
-} as const;
-
-interface ListQuery {
-  limit: number;
-  offset: number;
-  name__icontains?: string;
-}
+/** The filters GET /users allows (query key → filter key); any other query key is a 422. */
+const USER_FILTERS = { name__icontains: 'name__icontains' } as const;
+const listQuery = listQuerySchema({ name__icontains: { type: 'string', maxLength: 50 } });
 
 export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: SchemaInput<typeof UserIn> }>(
@@ -35,7 +25,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get<{ Querystring: ListQuery<'name__icontains'> }>(
     '/users',
     {
       schema: {
@@ -57,8 +47,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { limit, offset, name__icontains } = request.query;
-      const matching = name__icontains === undefined ? User.all() : User.filter({ name__icontains });
+      const { limit, offset } = request.query;
+      const matching = User.filter(allowedFilters(request.query, USER_FILTERS));
       const [items, total] = await Promise.all([UserOut.fromQueryset(matching.limit(limit).offset(offset)), matching.count()]);
       return { items, total, limit, offset };
     },

@@ -234,7 +234,11 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    name__icontains?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -248,6 +252,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AuthorSummary_list"];
+                    };
+                };
+                /** @description Validation Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HTTPValidationError"];
                     };
                 };
             };
@@ -357,7 +370,11 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    name__icontains?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -371,6 +388,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["TagOut_list"];
+                    };
+                };
+                /** @description Validation Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HTTPValidationError"];
                     };
                 };
             };
@@ -425,7 +451,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description Only books with the tag of this name */
                     tag?: string;
+                    title__icontains?: string;
                 };
                 header?: never;
                 path?: never;
