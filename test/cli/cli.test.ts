@@ -152,6 +152,9 @@ for (const backend of activeBackends()) {
       const ran = await terrapin(dir, ['makemigrations'], env);
       assert.equal(ran.code, 1);
       assert.match(ran.stderr, /^terrapin makemigrations: MigrationError: .*pass --rename User\.name=fullName/);
+      // The message docs/migrations.md quotes under "Renames", as it is.
+      const quoted = /```text\n([\s\S]*?)\n```/.exec(DOC.slice(DOC.indexOf('\n## Renames\n')))![1];
+      assert.equal(ran.stderr, `${quoted}\n`);
       assert.equal(ran.stderr.split('\n').length, 2, 'one line');
       assert.deepEqual(readdirSync(join(dir, 'migrations', 'models')), ['0001_initial.ts']);
     });
