@@ -24,3 +24,5 @@ export type { MakeOptions, WrittenMigration, AppStatus, SqlListing, MigrationHos
 export type { RunOptions, DowngradeSpec, MigrationOutcome, ProgressEvent } from './executor.js';
 export type { Questioner, DetectOptions } from './autodetector.js';
 export { stateFromModels } from './model-state.js';
+/** The shape of terrapin.config.ts (`export default { … } satisfies TerrapinCliConfig`); type only. */
+export type { CliConfigFile as TerrapinCliConfig } from '../cli/config.js';

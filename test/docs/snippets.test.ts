@@ -82,6 +82,7 @@ const options: ts.CompilerOptions = {
   paths: {
     terrapin: [join(root, 'src', 'index.ts')],
     'terrapin/testing': [join(root, 'src', 'testing', 'index.ts')],
+    'terrapin/migrations': [join(root, 'src', 'migrations', 'index.ts')],
     'terrapin/*': [join(root, 'src', 'integrations', '*.ts')],
   },
 };
