@@ -25,6 +25,11 @@ export interface ModelOptions {
   manager?: Manager;
 }
 
+/** Every ModelOptions key, for the unknown-option check. */
+export const MODEL_OPTIONS: readonly string[] = [
+  'table', 'abstract', 'uniqueTogether', 'indexes', 'ordering', 'tableDescription', 'app', 'manager',
+];
+
 /** Supplies a model's default QuerySet. */
 export interface Manager {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the QuerySet's model is the model the manager is declared on

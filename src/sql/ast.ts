@@ -433,6 +433,8 @@ export interface TransactionNode {
   readonly savepoint: string | undefined;
   /** With 'begin' (PostgreSQL) or 'setIsolation' (MySQL, before the transaction starts). */
   readonly isolation?: IsolationLevel;
+  /** With 'begin': a read-only transaction (never set for a backend without them). */
+  readonly readOnly?: boolean;
 }
 
 export type Statement =

@@ -557,7 +557,7 @@ export abstract class SqlCompiler {
     const savepoint = node.savepoint === undefined ? '' : this.quoteIdent(node.savepoint);
     switch (node.action) {
       case 'begin':
-        return node.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${node.isolation}`;
+        return `${node.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${node.isolation}`}${node.readOnly === true ? ' READ ONLY' : ''}`;
       case 'setIsolation':
         return `SET TRANSACTION ISOLATION LEVEL ${node.isolation ?? 'SERIALIZABLE'}`;
       case 'commit':

@@ -261,6 +261,7 @@ export class MysqlCompiler extends SqlCompiler {
 
   protected override transaction(node: Parameters<SqlCompiler['transaction']>[0]): string {
     // The isolation level is set by a separate statement just before (see capabilities.isolation).
-    return node.action === 'begin' ? 'START TRANSACTION' : super.transaction(node);
+    if (node.action !== 'begin') return super.transaction(node);
+    return node.readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION';
   }
 }
