@@ -26,7 +26,7 @@ export type { RelationPath, ForwardPath, RelationKeys, ForwardKeys, RelatedOf } 
 export type { ValueKey, ValueAtPath, WritableKeys, UpdateValues } from './types/model-types.js';
 export type { FilterArg, SelectForUpdateOptions } from './query/queryset.js';
 export { Q, QNode } from './query/q.js';
-export { F, FieldRef, Expression, Combined, Value } from './query/expressions.js';
+export { F, FieldRef, Expression, Combined, Power, Value } from './query/expressions.js';
 export {
   Aggregate,
   Func,

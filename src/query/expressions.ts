@@ -77,6 +77,10 @@ export abstract class Expression<T = unknown> {
   mod(other: Operand): Combined {
     return new Combined(this, '%', other);
   }
+  /** This raised to `exponent`, as a float: `F('side').pow(2)`. */
+  pow(exponent: Operand): Power {
+    return new Power(this, exponent);
+  }
 }
 
 /** A reference to a column (or an earlier annotation), resolved by the database; made with `F('name')`. */
@@ -183,6 +187,29 @@ export class Combined extends Expression<number> {
 
   toExpr(ctx: ExpressionContext): Expr {
     return { kind: 'arithmetic', op: this.op, left: this.left.toExpr(ctx), right: this.right.toExpr(ctx) };
+  }
+}
+
+/** `base ** exponent` (POWER), a float on every backend. */
+export class Power extends Expression<number> {
+  readonly base: Expression;
+  readonly exponent: Expression;
+  constructor(base: Operand, exponent: Operand) {
+    super();
+    this.base = toExpression(base);
+    this.exponent = toExpression(exponent);
+  }
+  get aggregate(): boolean {
+    return this.base.aggregate || this.exponent.aggregate;
+  }
+  check(ctx: CheckContext): void {
+    new Combined(this.base, '*', this.exponent).check(ctx);
+  }
+  outputField(ctx: CheckContext): Field {
+    return resultField('float', 'value', ctx.meta.name);
+  }
+  toExpr(ctx: ExpressionContext): Expr {
+    return { kind: 'func', fn: 'POWER', args: [this.base.toExpr(ctx), this.exponent.toExpr(ctx)] };
   }
 }
 

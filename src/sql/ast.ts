@@ -131,7 +131,7 @@ export interface AggregateNode {
 /** A scalar function; the dialect picks its spelling (LENGTH vs CHAR_LENGTH, CONCAT, RANDOM vs RAND…). */
 export interface FuncNode {
   readonly kind: 'func';
-  readonly fn: 'LOWER' | 'UPPER' | 'TRIM' | 'LENGTH' | 'COALESCE' | 'CONCAT' | 'RANDOM';
+  readonly fn: 'LOWER' | 'UPPER' | 'TRIM' | 'LENGTH' | 'COALESCE' | 'CONCAT' | 'RANDOM' | 'POWER';
   readonly args: readonly Expr[];
 }
 /** `(SELECT …)` used as a value. */

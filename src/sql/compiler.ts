@@ -156,6 +156,8 @@ export abstract class SqlCompiler {
       case 'compare':
         return `${this.expr(node.left, params)} ${node.op} ${this.expr(node.right, params)}`;
       case 'arithmetic':
+        // Division has one meaning everywhere: a float, never integer division (7 / 2 is 3.5).
+        if (node.op === '/') return `(${this.floatCast(this.expr(node.left, params))} / ${this.expr(node.right, params)})`;
         return `(${this.expr(node.left, params)} ${node.op} ${this.expr(node.right, params)})`;
       case 'and':
         return node.items.length === 0
@@ -255,6 +257,11 @@ export abstract class SqlCompiler {
 
   protected upper(sql: string): string {
     return `UPPER(${sql})`;
+  }
+
+  /** A number as a float, so that dividing it is never integer division. */
+  protected floatCast(sql: string): string {
+    return `CAST(${sql} AS DOUBLE PRECISION)`;
   }
 
   /** Text matching on a non-text column (a number, a UUID) casts it first. */

@@ -175,6 +175,11 @@ export class MysqlCompiler extends SqlCompiler {
     return super.func(fn, args);
   }
 
+  /** `/` already divides exactly here (integers give a DECIMAL, read as a float). */
+  protected override floatCast(sql: string): string {
+    return sql;
+  }
+
   protected override textCast(sql: string): string {
     return `CAST(${sql} AS CHAR)`;
   }
