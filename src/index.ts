@@ -50,6 +50,10 @@ export {
   WhenClause,
   Subquery,
   SubqueryExpression,
+  Exists,
+  ExistsExpression,
+  OuterRef,
+  OuterRefExpression,
 } from './query/functions.js';
 export type { AggregateOptions } from './query/functions.js';
 export type { AnnotationValues, ExpressionResult } from './types/annotation-types.js';

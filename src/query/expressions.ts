@@ -3,6 +3,7 @@ import { FieldError, ParamsError } from '../errors.js';
 import type { Field } from '../fields/base.js';
 import { FloatFieldImpl, IntFieldImpl } from '../fields/numeric.js';
 import { TextFieldImpl } from '../fields/text.js';
+import { BooleanFieldImpl } from '../fields/misc.js';
 import { fieldPath } from '../lookups/path.js';
 import type { ModelMeta } from '../model/meta.js';
 import type { JoinContext } from '../plan/joins.js';
@@ -38,8 +39,9 @@ export interface CheckContext {
 export type Operand = Expression | number | bigint;
 
 /** A plain result field (not bound to a model) that decodes values of one type. */
-export function resultField(kind: 'int' | 'float' | 'text', name: string, modelName: string): Field {
-  const field = kind === 'int' ? new IntFieldImpl({}) : kind === 'float' ? new FloatFieldImpl({}) : new TextFieldImpl({});
+export function resultField(kind: 'int' | 'float' | 'text' | 'bool', name: string, modelName: string): Field {
+  const field =
+    kind === 'int' ? new IntFieldImpl({}) : kind === 'float' ? new FloatFieldImpl({}) : kind === 'bool' ? new BooleanFieldImpl({}) : new TextFieldImpl({});
   field.name = name;
   field.column = name;
   field.modelName = modelName;

@@ -139,6 +139,11 @@ export interface SubqueryNode {
   readonly kind: 'subquery';
   readonly select: SelectNode;
 }
+/** `EXISTS (SELECT …)`: true when the subquery has a row (Exists). */
+export interface ExistsNode {
+  readonly kind: 'exists';
+  readonly select: SelectNode;
+}
 /** SQL written by the user (UnsafeRawSQL): `?` marks each bound parameter, in order. */
 export interface RawNode {
   readonly kind: 'raw';
@@ -204,6 +209,7 @@ export type Expr =
   | AggregateNode
   | FuncNode
   | SubqueryNode
+  | ExistsNode
   | RawNode
   | JsonPathNode
   | JsonLiteralNode

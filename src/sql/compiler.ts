@@ -204,6 +204,8 @@ export abstract class SqlCompiler {
         return this.func(node.fn, node.args.map((arg) => this.expr(arg, params)));
       case 'subquery':
         return `(${this.select(node.select, params)})`;
+      case 'exists':
+        return `EXISTS (${this.select(node.select, params)})`;
       case 'raw':
         return this.raw(node.sql, node.params, params);
       case 'jsonPath':

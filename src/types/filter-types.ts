@@ -108,7 +108,7 @@ type RelationRef<T> = T | PkValue<T>;
 
 /** After a relation: a lookup on the relation itself, or a key of the related model one hop on. */
 type RelationFilter<T, H extends string, L extends string, Key extends string, D extends unknown[]> = L extends '' | 'not'
-  ? RelationRef<T> | null
+  ? RelationRef<T> | null | Expression
   : L extends 'in' | 'not_in'
     ? readonly RelationRef<T>[]
     : L extends 'isnull' | 'not_isnull'

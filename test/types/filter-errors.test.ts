@@ -52,7 +52,7 @@ describe('types: filter key errors name the key', () => {
     expectTypeOf<FilterValueOf<User, 'createdAt__year'>>().toEqualTypeOf<number>();
     expectTypeOf<FilterValueOf<Volume, 'shelf__room__floor__gt'>>().toEqualTypeOf<number | Expression>();
     expectTypeOf<FilterValueOf<Volume, 'shelfId__in'>>().toEqualTypeOf<readonly (number | null)[] | Expression>();
-    expectTypeOf<FilterValueOf<Volume, 'shelf__room__shelves'>>().toEqualTypeOf<Shelf | number | null>();
+    expectTypeOf<FilterValueOf<Volume, 'shelf__room__shelves'>>().toEqualTypeOf<Shelf | number | null | Expression>();
     expectTypeOf<FilterValueOf<Volume, 'shelf__isnull'>>().toEqualTypeOf<boolean>();
     // A key known only at run time is checked there (FieldError), not by the compiler.
     expectTypeOf<FilterValueOf<User, string>>().toEqualTypeOf<unknown>();
