@@ -1,4 +1,4 @@
-import { FieldError, ParamsError } from '../errors.js';
+import { FieldError, NotSupportedError, ParamsError } from '../errors.js';
 import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
 import { QNode, type FilterDict } from '../query/q.js';
@@ -123,6 +123,11 @@ export function resolveFilters(
     const annotation = annotations.get(parts[0]!);
     if (annotation !== undefined) {
       if (parts.length > 2) throw new FieldError(`${meta.name}: filter key '${key}' goes past the annotation '${parts[0]}'.`);
+      if ((annotation.expression as { isWindow?: boolean }).isWindow === true) {
+        throw new NotSupportedError(
+          `${meta.name}: filter '${key}' is on the window annotation '${parts[0]}'; SQL computes windows after WHERE, so a window cannot be filtered on yet. Filter the rows in JavaScript, or order by it and use limit().`,
+        );
+      }
       const lookup = registry.forField(annotation.field, parts[1] ?? 'exact', key);
       if (isExpression(value)) {
         conditions.push({ kind: 'lookup', path: [], field: annotation.field, lookup, value: undefined, annotation, expression: expressionValue(meta, key, annotation.field, lookup, value, annotations) });

@@ -139,6 +139,17 @@ export interface SubqueryNode {
   readonly kind: 'subquery';
   readonly select: SelectNode;
 }
+/** `fn(args) OVER (PARTITION BY … ORDER BY …)`: a window function, or an aggregate over a window. */
+export interface WindowNode {
+  readonly kind: 'window';
+  /** A ranking or offset function, or 'aggregate' for `expr` (an AggregateNode) over the window. */
+  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK' | 'LAG' | 'LEAD' | 'aggregate';
+  readonly expr: Expr | undefined;
+  /** LAG/LEAD's row offset: a whole number, checked before it reaches the compiler (written as a literal: MySQL takes no parameter there). */
+  readonly offset: number | undefined;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+}
 /** `EXISTS (SELECT …)`: true when the subquery has a row (Exists). */
 export interface ExistsNode {
   readonly kind: 'exists';
@@ -210,6 +221,7 @@ export type Expr =
   | FuncNode
   | SubqueryNode
   | ExistsNode
+  | WindowNode
   | RawNode
   | JsonPathNode
   | JsonLiteralNode

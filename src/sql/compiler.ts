@@ -29,6 +29,7 @@ import type {
   TableRef,
   TransactionNode,
   UpdateNode,
+  WindowNode,
 } from './ast.js';
 import { NotSupportedError, ParamsError } from '../errors.js';
 
@@ -206,6 +207,8 @@ export abstract class SqlCompiler {
         return `(${this.select(node.select, params)})`;
       case 'exists':
         return `EXISTS (${this.select(node.select, params)})`;
+      case 'window':
+        return this.window(node, params);
       case 'raw':
         return this.raw(node.sql, node.params, params);
       case 'jsonPath':
@@ -219,6 +222,20 @@ export abstract class SqlCompiler {
       case 'definite':
         return `COALESCE(${this.expr(node.item, params)}, ${this.booleanLiteral(false)})`;
     }
+  }
+
+  protected window(node: WindowNode, params: unknown[]): string {
+    let fn: string;
+    if (node.fn === 'aggregate') fn = this.expr(node.expr!, params);
+    else if (node.fn === 'LAG' || node.fn === 'LEAD') {
+      const offset = node.offset ?? 1;
+      if (!Number.isInteger(offset) || offset < 0) throw new TypeError(`window offset must be a whole number, got ${offset}`);
+      fn = `${node.fn}(${this.expr(node.expr!, params)}, ${offset})`;
+    } else fn = `${node.fn}()`;
+    const over: string[] = [];
+    if (node.partitionBy.length > 0) over.push(`PARTITION BY ${node.partitionBy.map((e) => this.expr(e, params)).join(', ')}`);
+    if (node.orderBy.length > 0) over.push(`ORDER BY ${node.orderBy.map((o) => this.orderItem(o, params)).join(', ')}`);
+    return `${fn} OVER (${over.join(' ')})`;
   }
 
   /** JSON is where the backends differ most; each dialect spells these itself. */
