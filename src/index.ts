@@ -6,6 +6,8 @@ export type { InitOptions, TerrapinConfig, AppConfig, ModelSource, MigrateOption
 export { Model, metaOf } from './model/model.js';
 export type { ModelClass, SaveOptions, DbOptions } from './model/model.js';
 export type { ModelOptions, Manager } from './model/meta.js';
+export { Index, IndexSpec } from './model/index-spec.js';
+export type { IndexOptions } from './model/index-spec.js';
 export * as fields from './fields/index.js';
 export { Field } from './fields/base.js';
 export type { JsonValue } from './fields/misc.js';
