@@ -6,6 +6,8 @@ export type { InitOptions, TerrapinConfig, AppConfig, ModelSource, MigrateOption
 export { Model, metaOf } from './model/model.js';
 export type { ModelClass, SaveOptions, DbOptions } from './model/model.js';
 export type { ModelOptions, Manager } from './model/meta.js';
+export { Index, IndexSpec } from './model/index-spec.js';
+export type { IndexOptions } from './model/index-spec.js';
 export * as fields from './fields/index.js';
 export { Field } from './fields/base.js';
 export type { JsonValue } from './fields/misc.js';
@@ -26,7 +28,7 @@ export type { RelationPath, ForwardPath, RelationKeys, ForwardKeys, RelatedOf } 
 export type { ValueKey, ValueAtPath, WritableKeys, UpdateValues } from './types/model-types.js';
 export type { FilterArg, SelectForUpdateOptions } from './query/queryset.js';
 export { Q, QNode } from './query/q.js';
-export { F, FieldRef, Expression, Combined, Value } from './query/expressions.js';
+export { F, FieldRef, Expression, Combined, Power, Value } from './query/expressions.js';
 export {
   Aggregate,
   Func,
@@ -50,8 +52,14 @@ export {
   WhenClause,
   Subquery,
   SubqueryExpression,
+  Exists,
+  ExistsExpression,
+  OuterRef,
+  OuterRefExpression,
 } from './query/functions.js';
 export type { AggregateOptions } from './query/functions.js';
+export { Window, WindowExpression, WindowFunction, RowNumber, Rank, DenseRank, Lag, Lead } from './query/window.js';
+export type { WindowOptions } from './query/window.js';
 export type { AnnotationValues, ExpressionResult } from './types/annotation-types.js';
 export { LazyResult } from './query/lazy-result.js';
 export type { BulkCreateOptions, BulkUpdateOptions } from './model/bulk.js';

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connectionSettings, parseDbUrl, type ConnectionObject } from './config/db-url.js';
@@ -18,7 +18,8 @@ import type { Target, UsingDb } from './execution/target.js';
 import { registerBuiltinLookups } from './lookups/builtin.js';
 import { LookupRegistry } from './lookups/registry.js';
 import { bindMeta, boundMeta, isAbstract, type ModelClassLike, type ModelMeta } from './model/meta.js';
-import { readDraft, type ModelDraft } from './model/draft.js';
+import { readDraft, type ModelDraft, type TableNameGenerator } from './model/draft.js';
+import { checkOptions } from './config/check-options.js';
 import { buildMetas } from './model/resolve-models.js';
 import { installRelationAccessors } from './model/relation-accessors.js';
 import { Model } from './model/model.js';
@@ -76,6 +77,8 @@ export interface Router {
 
 /** Running migrations at start, the alternative to generateSchemas (see docs/migrations.md). */
 export interface MigrateOptions {
+  /** Names the table of every model without `meta.table` (Tortoise's `table_name_generator`): `(cls) => \`app_${cls.name.toLowerCase()}\``. */
+  tableNameGenerator?: TableNameGenerator;
   /** Apply the pending migrations once connected (one process at a time: they take a lock). */
   migrate?: boolean;
   /** The migrations folder, one subfolder per app (default 'migrations', from the working directory). */
@@ -83,14 +86,41 @@ export interface MigrateOptions {
 }
 
 export type InitOptions =
-  | ({ config: TerrapinConfig; dbUrl?: never; modules?: never; routers?: never } & TimeOptions & MigrateOptions)
+  | ({ config: TerrapinConfig; dbUrl?: never; modules?: never; routers?: never; configFile?: never } & TimeOptions & MigrateOptions)
+  /** Tortoise's `config_file`: a JSON file holding the config (`{ "connections": …, "apps": … }`); model paths in it are read from the working directory. */
+  | ({ configFile: string; config?: never; dbUrl?: never; modules?: never; routers?: never } & TimeOptions & MigrateOptions)
   | ({
       dbUrl: string;
       modules: Readonly<Record<string, readonly ModelSource[]>>;
       routers?: TerrapinConfig['routers'];
       config?: never;
+      configFile?: never;
     } & TimeOptions &
       MigrateOptions);
+
+/** Every key of InitOptions, TerrapinConfig and AppConfig: no option is silently ignored. */
+const INIT_OPTIONS = ['config', 'configFile', 'dbUrl', 'modules', 'routers', 'useTz', 'timezone', 'migrate', 'migrations', 'tableNameGenerator'];
+const CONFIG_OPTIONS = ['connections', 'apps', 'routers', 'useTz', 'use_tz', 'timezone'];
+const APP_OPTIONS = ['models', 'default_connection', 'defaultConnection'];
+
+/** `configFile`: the config as JSON (YAML, which Tortoise also reads, would need a parser dependency). */
+function readConfigFile(path: unknown): TerrapinConfig {
+  if (typeof path !== 'string' || path === '') throw new ConfigurationError(`Terrapin.init: configFile must be a path to a JSON file, got ${JSON.stringify(path)}.`);
+  if (!path.toLowerCase().endsWith('.json')) {
+    throw new ConfigurationError(`Terrapin.init: configFile '${path}' is not a .json file; Terrapin reads JSON config files only (convert YAML to JSON, or pass config: {...}).`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8');
+  } catch (cause) {
+    throw new ConfigurationError(`Terrapin.init: cannot read configFile '${resolve(path)}': ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return JSON.parse(text) as TerrapinConfig;
+  } catch (cause) {
+    throw new ConfigurationError(`Terrapin.init: configFile '${path}' is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+}
 
 function isModelClass(value: unknown): value is ModelClassLike {
   return typeof value === 'function' && value.prototype instanceof Model;
@@ -196,9 +226,10 @@ export class Terrapin implements Runtime {
             `app '${app}' uses the connection '${connection}', which is not in config.connections (${connectionNames.join(', ')}).`,
           );
         }
+        checkOptions(`config.apps.${app}`, appConfig, APP_OPTIONS);
         if (!Array.isArray(appConfig.models)) throw new ConfigurationError(`app '${app}': 'models' must be an array.`);
         for (const source of appConfig.models) {
-          for (const cls of await loadModels(source, app)) this.draft(cls, app, connection, drafts);
+          for (const cls of await loadModels(source, app)) this.draft(cls, app, connection, drafts, options.tableNameGenerator);
         }
       }
       this.register(drafts);
@@ -235,14 +266,21 @@ export class Terrapin implements Runtime {
     if (options === null || typeof options !== 'object') {
       throw new ConfigurationError('Terrapin.init takes { dbUrl, modules } or { config }.');
     }
-    if (options.config !== undefined && options.dbUrl !== undefined) {
-      throw new ConfigurationError('Terrapin.init takes either config or dbUrl with modules, not both.');
+    checkOptions('Terrapin.init', options, INIT_OPTIONS);
+    const given = (['config', 'configFile', 'dbUrl'] as const).filter((key) => options[key] !== undefined);
+    if (given.length > 1) {
+      throw new ConfigurationError(`Terrapin.init takes one of config, configFile or dbUrl with modules, not ${given.join(' and ')}.`);
     }
-    if (options.config !== undefined) {
-      if (typeof options.config.connections !== 'object' || typeof options.config.apps !== 'object') {
+    if (options.tableNameGenerator !== undefined && typeof options.tableNameGenerator !== 'function') {
+      throw new ConfigurationError(`Terrapin.init: tableNameGenerator must be a function (cls) => table name, got ${typeof options.tableNameGenerator}.`);
+    }
+    const config = options.configFile !== undefined ? readConfigFile(options.configFile) : options.config;
+    if (config !== undefined) {
+      if (config === null || typeof config.connections !== 'object' || typeof config.apps !== 'object') {
         throw new ConfigurationError('config needs both connections and apps, as in Tortoise: { connections: { default: url }, apps: { models: { models: [...] } } }.');
       }
-      return options.config;
+      checkOptions('Terrapin.init: config', config, CONFIG_OPTIONS);
+      return config;
     }
     if (typeof options.dbUrl !== 'string' || typeof options.modules !== 'object' || options.modules === null) {
       throw new ConfigurationError("Terrapin.init needs dbUrl and modules, e.g. { dbUrl: 'sqlite://db.sqlite3', modules: { models: ['./models.js'] } }, or a config.");
@@ -263,13 +301,13 @@ export class Terrapin implements Runtime {
   }
 
   /** Reads a model class once (several sources may list the same class). */
-  private draft(cls: ModelClassLike, app: string, connection: string, drafts: DraftEntry[]): void {
+  private draft(cls: ModelClassLike, app: string, connection: string, drafts: DraftEntry[], tableNameGenerator: TableNameGenerator | undefined): void {
     if (drafts.some((entry) => entry.draft.cls === cls)) return;
     const existing = boundMeta<ModelMeta>(cls);
     if (existing?.binding !== undefined && existing.binding.runtime !== this && (existing.binding.runtime as Terrapin).state === 'ready') {
       throw new ConfigurationError(`${cls.name} is already registered with another Terrapin instance; a model class belongs to one.`);
     }
-    const draft = readDraft(cls, app);
+    const draft = readDraft(cls, app, tableNameGenerator);
     const clash = drafts.find((entry) => entry.draft.table === draft.table);
     if (clash !== undefined) {
       throw new ConfigurationError(`${draft.name} and ${clash.draft.name} both use the table '${draft.table}'; set meta.table on one of them.`);

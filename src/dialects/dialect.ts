@@ -30,6 +30,8 @@ export interface Capabilities {
   readonly onDeleteSetDefault: boolean;
   /** Savepoints inside transactions. */
   readonly savepoints: boolean;
+  /** BEGIN … READ ONLY / START TRANSACTION READ ONLY (not SQLite). */
+  readonly readOnlyTransactions: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigurationError, ValidationError } from '../errors.js';
+import { ConfigurationError, NotSupportedError, ValidationError } from '../errors.js';
 import type { ValueConventions } from '../dialects/dialect.js';
 import type { ColumnType } from '../sql/ast.js';
 import type { CommonFieldOptions, FieldKind } from '../types/field-brand.js';
@@ -21,6 +21,11 @@ export function describeValue(value: unknown): string {
   }
   return `${String(value)} (${typeof value})`;
 }
+
+/** The options every field takes (CommonFieldOptions): the unknown-option check lists them. */
+export const COMMON_FIELD_OPTIONS: readonly string[] = [
+  'pk', 'primaryKey', 'null', 'default', 'unique', 'index', 'sourceField', 'description', 'validators', 'generated',
+];
 
 /**
  * A field descriptor. Field factories return one of these at run time (typed as the value
@@ -45,6 +50,8 @@ export abstract class Field<T = any> {
   readonly defaultValue: T | (() => T) | null | undefined;
   readonly sourceField: string | undefined;
   readonly explicitGenerated: boolean | undefined;
+  /** The option names the field was declared with, checked when the model is registered. */
+  private readonly givenOptions: readonly string[];
 
   /** Attribute name on the model; bound by the registry. */
   name = '';
@@ -67,6 +74,12 @@ export abstract class Field<T = any> {
     this.defaultValue = options.default;
     this.sourceField = options.sourceField;
     this.explicitGenerated = options.generated;
+    this.givenOptions = Object.keys(options);
+  }
+
+  /** Options this field type takes beyond the common ones (maxLength, autoNow, …). */
+  protected extraOptions(): readonly string[] {
+    return [];
   }
 
   /** The database fills the value (auto-increment primary key). */
@@ -87,6 +100,7 @@ export abstract class Field<T = any> {
   /** Checked when the model is registered: option combinations that cannot work. */
   check(): void {
     const where = `${this.modelName}.${this.name} (${this.fieldType})`;
+    this.checkOptionNames(where);
     if (this.explicitGenerated === true && !this.allowsGenerated) {
       throw new ConfigurationError(`${where}: only integer fields can be generated; remove 'generated: true'.`);
     }
@@ -97,6 +111,20 @@ export abstract class Field<T = any> {
       throw new ConfigurationError(
         `${where}: ${this.fieldType} cannot be unique or indexed; use a CharField with maxLength if you need that.`,
       );
+    }
+  }
+
+  /** No option is silently ignored: an unknown one names itself and the options there are. */
+  private checkOptionNames(where: string): void {
+    const allowed = [...COMMON_FIELD_OPTIONS, ...this.extraOptions()];
+    for (const key of this.givenOptions) {
+      if (allowed.includes(key)) continue;
+      if (key === 'dbDefault') {
+        throw new NotSupportedError(
+          `${where}: 'dbDefault' (a default written into the table's DDL) is not supported yet; use 'default' (a value or a function Terrapin sets on create).`,
+        );
+      }
+      throw new ConfigurationError(`${where}: unknown option '${key}'; the options are ${allowed.map((a) => `'${a}'`).join(', ')}.`);
     }
   }
 

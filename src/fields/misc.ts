@@ -1,6 +1,7 @@
 import type { ValueConventions } from '../dialects/dialect.js';
 import type { ColumnType } from '../sql/ast.js';
 import type { Bytes, CommonFieldOptions, FieldType } from '../types/field-brand.js';
+import { ConfigurationError, ValidationError } from '../errors.js';
 import { Field, type Decoder } from './base.js';
 import { describeUnstorable, findUnstorableInJson } from './unicode-text.js';
 
@@ -29,20 +30,56 @@ export class BooleanFieldImpl extends Field<boolean> {
 /** Any value JSON can hold. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** JSONField's own codec: `encoder` turns a value into JSON text, `decoder` JSON text into a value. */
+export interface JsonCodecOptions<T> {
+  /** Writes a value as JSON text (Tortoise's `encoder`), e.g. to store Dates or bigints your way. Default JSON.stringify. */
+  encoder?: (value: T) => string;
+  /** Reads stored JSON text back (Tortoise's `decoder`), e.g. to revive Dates. Default JSON.parse. */
+  decoder?: (text: string) => T;
+}
+
 export class JSONFieldImpl extends Field<unknown> {
   readonly fieldType = 'JSONField';
   readonly kind = 'json' as const;
   override readonly indexable = false;
+  private readonly encodeText: ((value: unknown) => string) | undefined;
+  private readonly decodeText: ((text: string) => unknown) | undefined;
+
+  constructor(options: CommonFieldOptions<unknown> & JsonCodecOptions<unknown>) {
+    super(options);
+    for (const name of ['encoder', 'decoder'] as const) {
+      if (options[name] !== undefined && typeof options[name] !== 'function') {
+        throw new ConfigurationError(`JSONField: '${name}' must be a function, got ${typeof options[name]}.`);
+      }
+    }
+    this.encodeText = options.encoder;
+    this.decodeText = options.decoder;
+  }
+
+  protected override extraOptions(): readonly string[] {
+    return ['encoder', 'decoder'];
+  }
 
   columnType(): ColumnType {
     return { type: 'json' };
   }
 
+  /** The JSON text of a value, through the field's encoder when it has one. */
+  private text(value: unknown): string | undefined {
+    const text = this.encodeText === undefined ? JSON.stringify(value) : this.encodeText(value);
+    if (this.encodeText !== undefined && typeof text !== 'string') {
+      throw this.invalid(value, `the field's encoder returned ${typeof text}, not JSON text`);
+    }
+    return text;
+  }
+
   normalize(value: unknown): unknown {
     let text: string | undefined;
     try {
-      text = JSON.stringify(value);
+      text = this.text(value);
+      if (this.encodeText !== undefined && text !== undefined) JSON.parse(text);
     } catch (error) {
+      if (error instanceof ValidationError) throw error;
       throw this.invalid(value, `cannot be stored as JSON (${(error as Error).message})`);
     }
     if (text === undefined) throw this.invalid(value, 'cannot be stored as JSON');
@@ -52,11 +89,15 @@ export class JSONFieldImpl extends Field<unknown> {
   }
 
   protected override encodeCanonical(value: unknown, conventions: ValueConventions): unknown {
-    return conventions.encodeJson(value);
+    // The encoder's text, as the JSON value it spells: each backend then binds it its own way.
+    return conventions.encodeJson(this.encodeText === undefined ? value : JSON.parse(this.encodeText(value)));
   }
 
   protected override makeDecoder(conventions: ValueConventions): Decoder {
-    return conventions.decodeJson;
+    const decodeText = this.decodeText;
+    if (decodeText === undefined) return conventions.decodeJson;
+    // PostgreSQL hands back parsed JSON, the others text: give the decoder text on every backend.
+    return (raw) => decodeText(JSON.stringify(conventions.decodeJson(raw)));
   }
 }
 
@@ -84,7 +125,7 @@ export class BinaryFieldImpl extends Field<Bytes> {
 export function BooleanField<const O extends CommonFieldOptions<boolean>>(options?: O): FieldType<boolean, 'bool', O> {
   return new BooleanFieldImpl(options ?? {}) as never;
 }
-type JsonOptions<T> = CommonFieldOptions<T>;
+type JsonOptions<T> = CommonFieldOptions<T> & JsonCodecOptions<T>;
 
 /**
  * Any JSON value; `JSONField<MyShape>(...)` types it. JSONB on PostgreSQL, JSON on MySQL, text on SQLite.

@@ -101,6 +101,9 @@ const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 
 /** Decimals are strings in canonical form ('12.50' for decimalPlaces 2), so nothing passes through a float. */
 export class DecimalFieldImpl extends Field<string> {
+  protected override extraOptions(): readonly string[] {
+    return ['maxDigits', 'decimalPlaces'];
+  }
   readonly fieldType = 'DecimalField';
   readonly kind = 'decimal' as const;
   readonly maxDigits: number;

@@ -31,6 +31,11 @@ export interface ForeignKeyOptions {
   index?: boolean;
 }
 
+/** Every ForeignKeyOptions key, for the unknown-option check. */
+export const FOREIGN_KEY_OPTIONS: readonly string[] = [
+  'relatedName', 'onDelete', 'toField', 'null', 'dbConstraint', 'sourceField', 'description', 'index',
+];
+
 export interface ManyToManyOptions {
   /** Through table name (default `<table>_<relatedtable>`), or a model declaring the two foreign keys. */
   through?: string | (() => abstract new () => Model);
@@ -45,6 +50,11 @@ export interface ManyToManyOptions {
   /** Unique (backward, forward) pair in the through table (default true). */
   createUniqueIndex?: boolean;
 }
+
+/** Every ManyToManyOptions key, for the unknown-option check. */
+export const MANY_TO_MANY_OPTIONS: readonly string[] = [
+  'through', 'forwardKey', 'backwardKey', 'relatedName', 'onDelete', 'dbConstraint', 'createUniqueIndex',
+];
 
 /** Declaration of a forward foreign key or one-to-one relation, resolved at Terrapin.init. */
 export class ForeignKeyDecl {

@@ -28,6 +28,9 @@ function impossibleDay(text: string): boolean {
 }
 
 export abstract class AutoTimeField<T> extends Field<T> {
+  protected override extraOptions(): readonly string[] {
+    return ['autoNow', 'autoNowAdd'];
+  }
   readonly autoNow: boolean;
   readonly autoNowAdd: boolean;
   /**

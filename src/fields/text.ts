@@ -17,6 +17,9 @@ export interface CharFieldOptions extends CommonFieldOptions<string> {
 }
 
 export class CharFieldImpl extends Field<string> {
+  protected override extraOptions(): readonly string[] {
+    return ['maxLength'];
+  }
   readonly fieldType: string = 'CharField';
   readonly kind = 'text' as const;
   readonly maxLength: number;

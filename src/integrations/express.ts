@@ -11,7 +11,7 @@ import type { InitOptions } from '../terrapin.js';
 import { Terrapin } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import { NOT_FOUND, errorResponse, type ErrorResponse } from './error-response.js';
-import { startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
+import { checkRegisterOptions, startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
 import { RequestTransaction, requestTransactionOptions } from './request-transaction.js';
 
 export type { TerrapinHandle } from './lifecycle.js';
@@ -72,6 +72,7 @@ export function terrapinNotFoundHandler(): RequestHandler {
  * routes added after that come after it too — then add `app.use(terrapinErrorHandler())` yourself.
  */
 export async function registerTerrapin(app: Express, init: InitOptions, options: RegisterOptions = {}): Promise<TerrapinHandle> {
+  checkRegisterOptions('Express', options, ['addExceptionHandlers', 'logError']);
   const handle = await startTerrapin(init, options);
   if (options.addExceptionHandlers ?? true) {
     let appended = false;

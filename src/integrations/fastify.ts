@@ -17,6 +17,7 @@ import type {
   RouteOptions,
 } from 'fastify';
 import { ConfigurationError } from '../errors.js';
+import { checkOptions } from '../config/check-options.js';
 import { Terrapin, type InitOptions } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import type { TransactionClient } from '../transaction/transaction-client.js';
@@ -65,6 +66,11 @@ export interface RegisterOptions {
    */
   strictBodies?: boolean;
 }
+
+/** Every RegisterOptions key: the plugin passes the rest to `Terrapin.init`, which refuses unknown ones. */
+const REGISTER_OPTIONS = ['generateSchemas', 'addExceptionHandlers', 'terrapin', 'openapi', 'strictBodies'];
+/** What Fastify's own `register` reads from plugin options. */
+const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
 
 /** The plugin's options: how to init (as `Terrapin.init`) plus `RegisterOptions`. */
 export type TerrapinPluginOptions = InitOptions & RegisterOptions;
@@ -183,18 +189,11 @@ function prepare(app: FastifyInstance, options: RegisterOptions): void {
 async function plugin(app: FastifyInstance, options: TerrapinPluginOptions): Promise<void> {
   prepare(app, options);
   const terrapin = options.terrapin ?? Terrapin.default;
-  const time = {
-    ...(options.useTz === undefined ? {} : { useTz: options.useTz }),
-    ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
-  };
-  const migrate = {
-    ...(options.migrate === undefined ? {} : { migrate: options.migrate }),
-    ...(options.migrations === undefined ? {} : { migrations: options.migrations }),
-  };
-  const init = (options.config !== undefined
-    ? { config: options.config, ...time, ...migrate }
-    : { dbUrl: options.dbUrl, modules: options.modules, ...time, ...migrate, ...(options.routers === undefined ? {} : { routers: options.routers }) }) as InitOptions;
-  await terrapin.init(init);
+  const init: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!REGISTER_OPTIONS.includes(key) && !FASTIFY_REGISTER_OPTIONS.includes(key)) init[key] = value;
+  }
+  await terrapin.init(init as unknown as InitOptions);
   app.addHook('onClose', async () => {
     await terrapin.close();
   });
@@ -220,6 +219,7 @@ export const terrapinPlugin = plugin as FastifyPluginAsync<TerrapinPluginOptions
  * await registerTerrapin(app, { dbUrl: 'sqlite://db.sqlite3', modules: { models: [User] } }, { generateSchemas: true });
  */
 export function registerTerrapin(app: FastifyInstance, init: InitOptions, options: RegisterOptions = {}): PromiseLike<undefined> & FastifyInstance {
+  checkOptions('registerTerrapin (Fastify)', options, REGISTER_OPTIONS);
   prepare(app, options);
   return app.register(terrapinPlugin, { ...init, ...options } as TerrapinPluginOptions);
 }

@@ -13,7 +13,7 @@ import { Terrapin } from '../terrapin.js';
 import type { TransactionOptions } from '../transaction/run-in-transaction.js';
 import type { TransactionClient } from '../transaction/transaction-client.js';
 import { NOT_FOUND, errorResponse } from './error-response.js';
-import { startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
+import { checkRegisterOptions, startTerrapin, type LifecycleOptions, type TerrapinHandle } from './lifecycle.js';
 import { RequestTransaction, requestTransactionOptions } from './request-transaction.js';
 
 export type { TerrapinHandle } from './lifecycle.js';
@@ -63,6 +63,7 @@ export function terrapinErrorHandler(options: ErrorHandlerOptions = {}): ErrorHa
  * handler. Await it before serving; call the returned `close()` on shutdown.
  */
 export async function registerTerrapin(app: Hono<any, any, any>, init: InitOptions, options: RegisterOptions = {}): Promise<TerrapinHandle> {
+  checkRegisterOptions('Hono', options, ['addExceptionHandlers', 'logError']);
   const handle = await startTerrapin(init, options);
   if (options.addExceptionHandlers ?? true) {
     app.onError(terrapinErrorHandler(options));

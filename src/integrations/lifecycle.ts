@@ -2,7 +2,13 @@
  * Start and stop for the frameworks without a plugin lifecycle (Hono, Express): init before
  * serving, `close()` on shutdown — Tortoise's `register_tortoise` startup/shutdown pair.
  */
+import { checkOptions } from '../config/check-options.js';
 import { Terrapin, type InitOptions } from '../terrapin.js';
+
+/** Every key of LifecycleOptions plus the framework's own (no option is silently ignored). */
+export function checkRegisterOptions(framework: string, options: unknown, own: readonly string[]): void {
+  checkOptions(`registerTerrapin (${framework})`, options, ['generateSchemas', 'terrapin', ...own]);
+}
 
 export interface LifecycleOptions {
   /** Create missing tables after init (`generateSchemas({ safe: true })`). Default false. */

@@ -7,7 +7,8 @@
  * committing before the bytes leave means a client that got a 2xx can read its own writes.
  */
 import type { Terrapin } from '../terrapin.js';
-import type { TransactionOptions } from '../transaction/run-in-transaction.js';
+import { TRANSACTION_OPTIONS, type TransactionOptions } from '../transaction/run-in-transaction.js';
+import { checkOptions } from '../config/check-options.js';
 import type { TransactionClient } from '../transaction/transaction-client.js';
 import { ConfigurationError } from '../errors.js';
 
@@ -21,6 +22,7 @@ export function commits(status: number): boolean {
  * cannot apply: running the handler again could send a second response or repeat its effects.
  */
 export function requestTransactionOptions(options: TransactionOptions, where: string): TransactionOptions {
+  checkOptions(`${where}: transaction`, options, TRANSACTION_OPTIONS);
   if (options.retry !== undefined) {
     throw new ConfigurationError(
       `${where}: a request transaction cannot retry (the handler would run twice, and its response may already be on its way). ` +

@@ -1,9 +1,10 @@
-import { FieldError, ParamsError } from '../errors.js';
+import { FieldError, NotSupportedError, ParamsError } from '../errors.js';
 import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
 import { QNode, type FilterDict } from '../query/q.js';
 import type { Relation } from '../model/relations.js';
 import type { Annotation } from '../query/state.js';
+import type { Expression } from '../query/expressions.js';
 import type { Lookup, LookupRegistry } from './registry.js';
 import { walkPath } from './path.js';
 
@@ -18,6 +19,8 @@ export type Condition =
       readonly value: unknown;
       /** Set when the filter is on an annotation: its expression is the target. */
       readonly annotation?: Annotation;
+      /** Set when the value is an expression (`price__gt: F('cost')`, `id__in: Subquery(…)`): compared in SQL. */
+      readonly expression?: ExpressionValue;
     }
   | {
       readonly kind: 'group';
@@ -25,6 +28,37 @@ export type Condition =
       readonly negated: boolean;
       readonly children: readonly Condition[];
     };
+
+/** The lookups whose value may be an expression, and what they compare with. */
+const EXPRESSION_LOOKUPS = ['exact', 'not', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in'];
+
+/** An expression used as a filter value, with the annotations it may refer to. */
+export interface ExpressionValue {
+  readonly expression: Expression;
+  readonly scope: ReadonlyMap<string, Annotation>;
+  /** A Subquery: the only value `in`/`not_in` take besides a list. */
+  readonly subquery: boolean;
+}
+
+/** Expressions are recognised by shape: importing the class here would make lookups/ depend on query/ at run time. */
+function isExpression(value: unknown): value is Expression {
+  return typeof value === 'object' && value !== null && typeof (value as Expression).toExpr === 'function' && typeof (value as Expression).outputField === 'function';
+}
+
+function expressionValue(meta: ModelMeta, key: string, field: Field, lookup: Lookup, value: Expression, annotations: ReadonlyMap<string, Annotation>): ExpressionValue {
+  if (field.kind === 'json') {
+    throw new ParamsError(`${meta.name}: filter '${key}' is on a JSON field, which cannot be compared with an expression; compare a JSON path (data__filter) with a value.`);
+  }
+  if (!EXPRESSION_LOOKUPS.includes(lookup.name)) {
+    throw new ParamsError(`${meta.name}: filter '${key}' cannot take an expression; F(...) and Subquery(...) work with ${EXPRESSION_LOOKUPS.join(', ')}.`);
+  }
+  const subquery = 'query' in value && typeof (value as { query?: { state?: unknown } }).query?.state === 'object';
+  if ((lookup.name === 'in' || lookup.name === 'not_in') && !subquery) {
+    throw new ParamsError(`${meta.name}: filter '${key}' takes a list or a Subquery(...) of one column, not another expression.`);
+  }
+  value.check({ meta, where: `filter '${key}'`, annotations });
+  return { expression: value, scope: annotations, subquery };
+}
 
 export interface ResolvedKey {
   readonly path: readonly Relation[];
@@ -89,11 +123,24 @@ export function resolveFilters(
     const annotation = annotations.get(parts[0]!);
     if (annotation !== undefined) {
       if (parts.length > 2) throw new FieldError(`${meta.name}: filter key '${key}' goes past the annotation '${parts[0]}'.`);
+      if ((annotation.expression as { isWindow?: boolean }).isWindow === true) {
+        throw new NotSupportedError(
+          `${meta.name}: filter '${key}' is on the window annotation '${parts[0]}'; SQL computes windows after WHERE, so a window cannot be filtered on yet. Filter the rows in JavaScript, or order by it and use limit().`,
+        );
+      }
       const lookup = registry.forField(annotation.field, parts[1] ?? 'exact', key);
+      if (isExpression(value)) {
+        conditions.push({ kind: 'lookup', path: [], field: annotation.field, lookup, value: undefined, annotation, expression: expressionValue(meta, key, annotation.field, lookup, value, annotations) });
+        continue;
+      }
       conditions.push({ kind: 'lookup', path: [], field: annotation.field, lookup, value: lookup.prepare(annotation.field, value, key), annotation });
       continue;
     }
     const { path, field, lookup, relationTarget, relationKey } = resolveKey(meta, registry, key);
+    if (isExpression(value)) {
+      conditions.push({ kind: 'lookup', path, field, lookup, value: undefined, expression: expressionValue(meta, key, field, lookup, value, annotations) });
+      continue;
+    }
     const given = relationTarget === undefined ? value : relationValue(value, relationTarget, relationKey!, key, meta);
     conditions.push({ kind: 'lookup', path, field, lookup, value: lookup.prepare(field, given, key) });
   }

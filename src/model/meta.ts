@@ -2,6 +2,7 @@ import { ConfigurationError, FieldError } from '../errors.js';
 import type { Field } from '../fields/base.js';
 import type { ModelBinding } from '../execution/runtime.js';
 import type { Relation } from './relations.js';
+import { IndexSpec } from './index-spec.js';
 
 /** `static meta = { … }` on a model class: Tortoise's `class Meta`. */
 export interface ModelOptions {
@@ -11,8 +12,8 @@ export interface ModelOptions {
   abstract?: boolean;
   /** Groups of fields that must be unique together: `[['a', 'b']]` (a single flat list is one group). */
   uniqueTogether?: readonly (readonly string[])[] | readonly string[];
-  /** Groups of fields to index together. */
-  indexes?: readonly (readonly string[])[];
+  /** Groups of fields to index together: `[['lastName', 'firstName']]` or `[Index({ fields: [...] })]`. */
+  indexes?: readonly (readonly string[] | IndexSpec)[];
   /** Default ordering, e.g. `['-createdAt', 'name']`. */
   ordering?: readonly string[];
   tableDescription?: string;
@@ -24,6 +25,11 @@ export interface ModelOptions {
    */
   manager?: Manager;
 }
+
+/** Every ModelOptions key, for the unknown-option check. */
+export const MODEL_OPTIONS: readonly string[] = [
+  'table', 'abstract', 'uniqueTogether', 'indexes', 'ordering', 'tableDescription', 'app', 'manager',
+];
 
 /** Supplies a model's default QuerySet. */
 export interface Manager {
@@ -95,7 +101,13 @@ export class ModelMeta {
     const together = options.uniqueTogether ?? [];
     const groups = (together.length > 0 && typeof together[0] === 'string' ? [together] : together) as readonly (readonly string[])[];
     this.uniqueTogether = groups.map((group) => group.map((name) => this.field(name, 'Meta.uniqueTogether')));
-    this.indexes = (options.indexes ?? []).map((group) => group.map((name) => this.field(name, 'Meta.indexes')));
+    this.indexes = (options.indexes ?? []).map((group) => {
+      const names = group instanceof IndexSpec ? group.fields : group;
+      if (!Array.isArray(names)) {
+        throw new ConfigurationError(`${name}: Meta.indexes takes lists of field names or Index({ fields }) objects, got ${JSON.stringify(group)}.`);
+      }
+      return names.map((field) => this.field(field, 'Meta.indexes'));
+    });
     this.binding = undefined;
     this.description = options.tableDescription;
     this.manager = options.manager;

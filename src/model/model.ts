@@ -2,9 +2,11 @@ import { DoesNotExist, FieldError, IntegrityError, ParamsError } from '../errors
 import type { UsingDb } from '../execution/target.js';
 import type { LazyResult } from '../query/lazy-result.js';
 import { QuerySet, type FilterArg, type SelectForUpdateOptions } from '../query/queryset.js';
-import type { CreateInput, FieldKeys, FilterInput, PkValue, UpdateInput, WritableKeys } from '../types/model-types.js';
+import type { CreateInput, FieldKeys, FilterInput, OrderKey, PkValue, UpdateInput, WritableKeys } from '../types/model-types.js';
 import type { FilterArgs } from '../types/filter-types.js';
 import type { RelationPath } from '../types/relation-types.js';
+import type { Annotated, AnnotationValues, CheckedExpressions } from '../types/annotation-types.js';
+import type { Expression } from '../query/expressions.js';
 import { bulkCreate, bulkUpdate, type BulkCreateOptions, type BulkUpdateOptions } from './bulk.js';
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
 import { boundMeta, notInitialised, type ModelMeta, type ModelOptions } from './meta.js';
@@ -157,6 +159,29 @@ export class Model {
 
   static first<M extends Model>(this: ModelClass<M>): QuerySet<M, M | null> {
     return baseQuery<M>(metaOf(this)).first();
+  }
+
+  /** `Author.annotate({ n: Count('books') })`: a shortcut for `Author.all().annotate(...)`. */
+  static annotate<M extends Model, const N extends Record<string, Expression>>(
+    this: ModelClass<M>,
+    annotations: N & CheckedExpressions<M, N>,
+  ): QuerySet<M & AnnotationValues<M, N>, Annotated<M, M, N>[]> {
+    return baseQuery<M>(metaOf(this)).annotate<N>(annotations);
+  }
+
+  /** The last row by Meta.ordering (reversed) or primary key, or null. */
+  static last<M extends Model>(this: ModelClass<M>): QuerySet<M, M | null> {
+    return baseQuery<M>(metaOf(this)).last();
+  }
+
+  /** `Post.latest('createdAt')`: the row with the greatest value, or null. */
+  static latest<M extends Model>(this: ModelClass<M>, ...keys: OrderKey<M>[]): QuerySet<M, M | null> {
+    return baseQuery<M>(metaOf(this)).latest(...keys);
+  }
+
+  /** `Post.earliest('createdAt')`: the row with the smallest value, or null. */
+  static earliest<M extends Model>(this: ModelClass<M>, ...keys: OrderKey<M>[]): QuerySet<M, M | null> {
+    return baseQuery<M>(metaOf(this)).earliest(...keys);
   }
 
   static exists<M extends Model, A extends readonly object[]>(this: ModelClass<M>, ...args: FilterArgs<M, A>): LazyResult<boolean> {

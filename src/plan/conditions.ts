@@ -1,6 +1,7 @@
 import type { ValueConventions } from '../dialects/dialect.js';
-import type { Condition } from '../lookups/resolve.js';
-import { and, column, emptySelect, or, type Expr, type SelectNode } from '../sql/ast.js';
+import type { Condition, ExpressionValue } from '../lookups/resolve.js';
+import type { Field } from '../fields/base.js';
+import { and, column, emptySelect, or, type ComparisonOp, type Expr, type SelectNode } from '../sql/ast.js';
 import { JoinContext } from './joins.js';
 
 /** Turns checked conditions into one AST condition, encoding values for the backend and adding joins. */
@@ -15,11 +16,12 @@ export function conditionsToExpr(
 
 function conditionToExpr(condition: Condition, joins: JoinContext, conventions: ValueConventions): Expr {
   if (condition.kind === 'lookup') {
-    const { path, field, lookup, value, annotation } = condition;
+    const { path, field, lookup, value, annotation, expression } = condition;
     const target =
       annotation === undefined
         ? joins.column(path, field)
         : annotation.expression.toExpr({ meta: joins.root, joins, conventions, where: 'filter', annotations: annotation.scope });
+    if (expression !== undefined) return compareWithExpression(target, field, lookup.name, expression, joins, conventions);
     return lookup.build(target, field, value, field.canonicalEncoder(conventions));
   }
   if (condition.negated && usesRelations(condition.children)) return excludeMatching(condition.children, joins, conventions);
@@ -29,6 +31,22 @@ function conditionToExpr(condition: Condition, joins: JoinContext, conventions: 
   if (children.length === 0) expr = { kind: 'bool', value: condition.connector === 'AND' };
   else expr = condition.connector === 'AND' ? and(children) : or(children);
   return condition.negated ? { kind: 'not', item: expr } : expr;
+}
+
+const EXPRESSION_OPS: Readonly<Record<string, ComparisonOp>> = { exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+/** `price__gt: F('cost')`, `id__in: Subquery(…)`: the column compared with SQL, not a bound value. */
+function compareWithExpression(target: Expr, field: Field, lookup: string, value: ExpressionValue, joins: JoinContext, conventions: ValueConventions): Expr {
+  const right = value.expression.toExpr({ meta: joins.root, joins, conventions, where: `filter (${lookup})`, annotations: value.scope });
+  if (lookup === 'in' || lookup === 'not_in') {
+    if (right.kind !== 'subquery') throw new Error(`unreachable: ${lookup} takes a Subquery (checked when the filter was made)`);
+    const inSelect: Expr = { kind: 'inSelect', expr: target, select: right.select };
+    // As not_in with a list: rows whose value is NULL are kept.
+    return lookup === 'in' ? inSelect : or([{ kind: 'not', item: { kind: 'definite', item: inSelect } }, { kind: 'isNull', expr: target, negated: false }]);
+  }
+  const left = field.kind === 'decimal' && target.kind !== 'decimalValue' ? { kind: 'decimalValue' as const, expr: target } : target;
+  if (lookup === 'not') return or([{ kind: 'compare', op: '<>', left, right }, { kind: 'isNull', expr: target, negated: false }]);
+  return { kind: 'compare', op: EXPRESSION_OPS[lookup]!, left, right };
 }
 
 /**

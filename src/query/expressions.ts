@@ -3,6 +3,7 @@ import { FieldError, ParamsError } from '../errors.js';
 import type { Field } from '../fields/base.js';
 import { FloatFieldImpl, IntFieldImpl } from '../fields/numeric.js';
 import { TextFieldImpl } from '../fields/text.js';
+import { BooleanFieldImpl } from '../fields/misc.js';
 import { fieldPath } from '../lookups/path.js';
 import type { ModelMeta } from '../model/meta.js';
 import type { JoinContext } from '../plan/joins.js';
@@ -38,8 +39,9 @@ export interface CheckContext {
 export type Operand = Expression | number | bigint;
 
 /** A plain result field (not bound to a model) that decodes values of one type. */
-export function resultField(kind: 'int' | 'float' | 'text', name: string, modelName: string): Field {
-  const field = kind === 'int' ? new IntFieldImpl({}) : kind === 'float' ? new FloatFieldImpl({}) : new TextFieldImpl({});
+export function resultField(kind: 'int' | 'float' | 'text' | 'bool', name: string, modelName: string): Field {
+  const field =
+    kind === 'int' ? new IntFieldImpl({}) : kind === 'float' ? new FloatFieldImpl({}) : kind === 'bool' ? new BooleanFieldImpl({}) : new TextFieldImpl({});
   field.name = name;
   field.column = name;
   field.modelName = modelName;
@@ -76,6 +78,10 @@ export abstract class Expression<T = unknown> {
   }
   mod(other: Operand): Combined {
     return new Combined(this, '%', other);
+  }
+  /** This raised to `exponent`, as a float: `F('side').pow(2)`. */
+  pow(exponent: Operand): Power {
+    return new Power(this, exponent);
   }
 }
 
@@ -183,6 +189,29 @@ export class Combined extends Expression<number> {
 
   toExpr(ctx: ExpressionContext): Expr {
     return { kind: 'arithmetic', op: this.op, left: this.left.toExpr(ctx), right: this.right.toExpr(ctx) };
+  }
+}
+
+/** `base ** exponent` (POWER), a float on every backend. */
+export class Power extends Expression<number> {
+  readonly base: Expression;
+  readonly exponent: Expression;
+  constructor(base: Operand, exponent: Operand) {
+    super();
+    this.base = toExpression(base);
+    this.exponent = toExpression(exponent);
+  }
+  get aggregate(): boolean {
+    return this.base.aggregate || this.exponent.aggregate;
+  }
+  check(ctx: CheckContext): void {
+    new Combined(this.base, '*', this.exponent).check(ctx);
+  }
+  outputField(ctx: CheckContext): Field {
+    return resultField('float', 'value', ctx.meta.name);
+  }
+  toExpr(ctx: ExpressionContext): Expr {
+    return { kind: 'func', fn: 'POWER', args: [this.base.toExpr(ctx), this.exponent.toExpr(ctx)] };
   }
 }
 

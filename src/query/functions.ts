@@ -1,4 +1,4 @@
-import { FieldError, ParamsError } from '../errors.js';
+import { FieldError, NotSupportedError, ParamsError } from '../errors.js';
 import type { Field } from '../fields/base.js';
 import type { Condition } from '../lookups/resolve.js';
 import { resolveArgs } from '../lookups/resolve.js';
@@ -256,8 +256,26 @@ export function Case<T>(...args: (WhenClause<T> | { default: T | Expression<T> }
 }
 
 /**
- * A QuerySet as a single value (uncorrelated), as Tortoise's Subquery:
+ * The queries whose rows an OuterRef refers to, innermost last. Planning is synchronous, so the
+ * stack is only ever non-empty while a Subquery or Exists plans its inner query.
+ */
+const outerScopes: (ExpressionContext & { readonly innerTable: string })[] = [];
+
+/** Plans an inner query with `ctx` as the query OuterRef refers to. */
+function planInner(state: QueryState, ctx: ExpressionContext) {
+  outerScopes.push({ ...ctx, innerTable: state.meta.table });
+  try {
+    // The planner reads only the value conventions of the dialect.
+    return planSelect(state, { values: ctx.conventions } as Dialect);
+  } finally {
+    outerScopes.pop();
+  }
+}
+
+/**
+ * A QuerySet as a single value, as Tortoise's Subquery:
  * `annotate({ newest: Subquery(Book.all().orderBy('-id').limit(1).values('title')) })`.
+ * Inside it, `OuterRef('pk')` is a column of the outer query's row (a correlated subquery).
  */
 export class SubqueryExpression<T = unknown> extends Expression<T> {
   constructor(readonly query: { readonly state: QueryState }) {
@@ -276,12 +294,80 @@ export class SubqueryExpression<T = unknown> extends Expression<T> {
     return shape.columns[0]!.field;
   }
   toExpr(ctx: ExpressionContext): Expr {
-    // The planner reads only the value conventions of the dialect.
-    return { kind: 'subquery', select: planSelect(this.query.state, { values: ctx.conventions } as Dialect) };
+    return { kind: 'subquery', select: planInner(this.query.state, ctx) };
   }
 }
 
 /** `Subquery(Book.all().orderBy('-id').limit(1).values('title'))`: see SubqueryExpression. */
 export function Subquery<T = unknown>(query: { readonly state: QueryState }): SubqueryExpression<T> {
   return new SubqueryExpression<T>(query);
+}
+
+/**
+ * Whether the QuerySet has any row, for each outer row: `annotate({ hasBooks: Exists(Book.filter({ author: OuterRef('pk') })) })`,
+ * then `filter({ hasBooks: true })` or `orderBy('-hasBooks')`.
+ */
+export class ExistsExpression extends Expression<boolean> {
+  constructor(readonly query: { readonly state: QueryState }) {
+    super();
+    if (query === null || typeof query !== 'object' || typeof query.state !== 'object') {
+      throw new ParamsError('Exists takes a QuerySet, e.g. Exists(Book.filter({ author: OuterRef("pk") })).');
+    }
+  }
+  get aggregate(): boolean {
+    return false;
+  }
+  check(): void {}
+  outputField(ctx: CheckContext): Field {
+    return resultField('bool', 'exists', ctx.meta.name);
+  }
+  toExpr(ctx: ExpressionContext): Expr {
+    return { kind: 'exists', select: planInner(this.query.state, ctx) };
+  }
+}
+
+/** `Exists(Book.filter({ author: OuterRef('pk') }))`: see ExistsExpression. */
+export function Exists(query: { readonly state: QueryState }): ExistsExpression {
+  return new ExistsExpression(query);
+}
+
+/**
+ * A field of the outer query's row, inside a Subquery or Exists (Django's and Tortoise's OuterRef):
+ * `Book.filter({ author: OuterRef('pk') })`. Names are checked against the outer model when the
+ * outer query is planned.
+ */
+export class OuterRefExpression<T = unknown> extends Expression<T> {
+  constructor(readonly name: string) {
+    super();
+    if (typeof name !== 'string' || name === '') throw new ParamsError('OuterRef() takes a field name of the outer query, e.g. OuterRef("pk").');
+  }
+  get aggregate(): boolean {
+    return false;
+  }
+  /** Checked against the outer model, which is known only once the outer query is planned. */
+  check(): void {}
+  outputField(ctx: CheckContext): Field {
+    return resultField('int', this.name, ctx.meta.name);
+  }
+  toExpr(): Expr {
+    const outer = outerScopes.pop();
+    if (outer === undefined) {
+      throw new ParamsError(`OuterRef('${this.name}') refers to the outer query's row, so it only works inside Subquery(...) or Exists(...) used in another query.`);
+    }
+    if (outer.innerTable === outer.meta.table) {
+      outerScopes.push(outer);
+      // Both queries name the table itself in the SQL, so the inner one would hide the outer row.
+      throw new NotSupportedError(`OuterRef('${this.name}'): a subquery on ${outer.meta.name}'s own table cannot refer to the outer ${outer.meta.name} row yet; compare through a related model instead.`);
+    }
+    try {
+      return new FieldRef(this.name).toExpr({ ...outer, where: `OuterRef('${this.name}')` });
+    } finally {
+      outerScopes.push(outer);
+    }
+  }
+}
+
+/** `OuterRef('pk')`: see OuterRefExpression. */
+export function OuterRef<T = unknown>(name: string): OuterRefExpression<T> {
+  return new OuterRefExpression<T>(name);
 }

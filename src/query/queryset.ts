@@ -298,6 +298,29 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     return this.next({ single: 'first', ordering });
   }
 
+  /** The last row (by the current ordering reversed, else by primary key descending), or null. */
+  last(): QuerySet<M, ElementOf<R> | null> {
+    const current = this.state.ordering ?? (this.meta.ordering.length > 0 ? this.meta.ordering : [{ field: this.meta.pk, desc: false, path: [] }]);
+    // Reversing every key reverses NULL placement too: NULLs sort first ascending on every backend.
+    return this.next({ single: 'first', ordering: current.map((o) => ({ ...o, desc: !o.desc })) });
+  }
+
+  /** The row with the greatest value of the keys (Tortoise's latest): `Post.all().latest('createdAt')`; null when none. */
+  latest(...keys: OrderKey<M>[]): QuerySet<M, ElementOf<R> | null> {
+    return this.orderBy(...this.orderingKeys('latest', keys).map((key) => (key.startsWith('-') ? key.slice(1) : `-${key}`) as OrderKey<M>)).first();
+  }
+
+  /** The row with the smallest value of the keys (Tortoise's earliest): `Post.all().earliest('createdAt')`; null when none. */
+  earliest(...keys: OrderKey<M>[]): QuerySet<M, ElementOf<R> | null> {
+    return this.orderBy(...(this.orderingKeys('earliest', keys) as OrderKey<M>[])).first();
+  }
+
+  private orderingKeys(method: string, keys: readonly unknown[]): string[] {
+    if (keys.length === 0) throw new ParamsError(`${this.meta.name}: ${method}() needs at least one field to order by, e.g. ${method}('createdAt').`);
+    for (const key of keys) if (typeof key !== 'string') throw new ParamsError(`${this.meta.name}: ${method}() takes field names, got ${typeof key}.`);
+    return keys as string[];
+  }
+
   /** Exactly one row: DoesNotExist when none matches, MultipleObjectsReturned when several do. */
   get<A extends readonly object[]>(...args: FilterArgs<M, A>): QuerySet<M, ElementOf<R>> {
     return this.filtered(args as readonly FilterArg<M>[], 'get');

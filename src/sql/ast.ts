@@ -131,12 +131,28 @@ export interface AggregateNode {
 /** A scalar function; the dialect picks its spelling (LENGTH vs CHAR_LENGTH, CONCAT, RANDOM vs RAND…). */
 export interface FuncNode {
   readonly kind: 'func';
-  readonly fn: 'LOWER' | 'UPPER' | 'TRIM' | 'LENGTH' | 'COALESCE' | 'CONCAT' | 'RANDOM';
+  readonly fn: 'LOWER' | 'UPPER' | 'TRIM' | 'LENGTH' | 'COALESCE' | 'CONCAT' | 'RANDOM' | 'POWER';
   readonly args: readonly Expr[];
 }
 /** `(SELECT …)` used as a value. */
 export interface SubqueryNode {
   readonly kind: 'subquery';
+  readonly select: SelectNode;
+}
+/** `fn(args) OVER (PARTITION BY … ORDER BY …)`: a window function, or an aggregate over a window. */
+export interface WindowNode {
+  readonly kind: 'window';
+  /** A ranking or offset function, or 'aggregate' for `expr` (an AggregateNode) over the window. */
+  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK' | 'LAG' | 'LEAD' | 'aggregate';
+  readonly expr: Expr | undefined;
+  /** LAG/LEAD's row offset: a whole number, checked before it reaches the compiler (written as a literal: MySQL takes no parameter there). */
+  readonly offset: number | undefined;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+}
+/** `EXISTS (SELECT …)`: true when the subquery has a row (Exists). */
+export interface ExistsNode {
+  readonly kind: 'exists';
   readonly select: SelectNode;
 }
 /** SQL written by the user (UnsafeRawSQL): `?` marks each bound parameter, in order. */
@@ -204,6 +220,8 @@ export type Expr =
   | AggregateNode
   | FuncNode
   | SubqueryNode
+  | ExistsNode
+  | WindowNode
   | RawNode
   | JsonPathNode
   | JsonLiteralNode
@@ -433,6 +451,8 @@ export interface TransactionNode {
   readonly savepoint: string | undefined;
   /** With 'begin' (PostgreSQL) or 'setIsolation' (MySQL, before the transaction starts). */
   readonly isolation?: IsolationLevel;
+  /** With 'begin': a read-only transaction (never set for a backend without them). */
+  readonly readOnly?: boolean;
 }
 
 export type Statement =

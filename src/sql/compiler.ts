@@ -29,6 +29,7 @@ import type {
   TableRef,
   TransactionNode,
   UpdateNode,
+  WindowNode,
 } from './ast.js';
 import { NotSupportedError, ParamsError } from '../errors.js';
 
@@ -156,6 +157,8 @@ export abstract class SqlCompiler {
       case 'compare':
         return `${this.expr(node.left, params)} ${node.op} ${this.expr(node.right, params)}`;
       case 'arithmetic':
+        // Division has one meaning everywhere: a float, never integer division (7 / 2 is 3.5).
+        if (node.op === '/') return `(${this.floatCast(this.expr(node.left, params))} / ${this.expr(node.right, params)})`;
         return `(${this.expr(node.left, params)} ${node.op} ${this.expr(node.right, params)})`;
       case 'and':
         return node.items.length === 0
@@ -202,6 +205,10 @@ export abstract class SqlCompiler {
         return this.func(node.fn, node.args.map((arg) => this.expr(arg, params)));
       case 'subquery':
         return `(${this.select(node.select, params)})`;
+      case 'exists':
+        return `EXISTS (${this.select(node.select, params)})`;
+      case 'window':
+        return this.window(node, params);
       case 'raw':
         return this.raw(node.sql, node.params, params);
       case 'jsonPath':
@@ -215,6 +222,20 @@ export abstract class SqlCompiler {
       case 'definite':
         return `COALESCE(${this.expr(node.item, params)}, ${this.booleanLiteral(false)})`;
     }
+  }
+
+  protected window(node: WindowNode, params: unknown[]): string {
+    let fn: string;
+    if (node.fn === 'aggregate') fn = this.expr(node.expr!, params);
+    else if (node.fn === 'LAG' || node.fn === 'LEAD') {
+      const offset = node.offset ?? 1;
+      if (!Number.isInteger(offset) || offset < 0) throw new TypeError(`window offset must be a whole number, got ${offset}`);
+      fn = `${node.fn}(${this.expr(node.expr!, params)}, ${offset})`;
+    } else fn = `${node.fn}()`;
+    const over: string[] = [];
+    if (node.partitionBy.length > 0) over.push(`PARTITION BY ${node.partitionBy.map((e) => this.expr(e, params)).join(', ')}`);
+    if (node.orderBy.length > 0) over.push(`ORDER BY ${node.orderBy.map((o) => this.orderItem(o, params)).join(', ')}`);
+    return `${fn} OVER (${over.join(' ')})`;
   }
 
   /** JSON is where the backends differ most; each dialect spells these itself. */
@@ -255,6 +276,11 @@ export abstract class SqlCompiler {
 
   protected upper(sql: string): string {
     return `UPPER(${sql})`;
+  }
+
+  /** A number as a float, so that dividing it is never integer division. */
+  protected floatCast(sql: string): string {
+    return `CAST(${sql} AS DOUBLE PRECISION)`;
   }
 
   /** Text matching on a non-text column (a number, a UUID) casts it first. */
@@ -557,7 +583,7 @@ export abstract class SqlCompiler {
     const savepoint = node.savepoint === undefined ? '' : this.quoteIdent(node.savepoint);
     switch (node.action) {
       case 'begin':
-        return node.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${node.isolation}`;
+        return `${node.isolation === undefined ? 'BEGIN' : `BEGIN ISOLATION LEVEL ${node.isolation}`}${node.readOnly === true ? ' READ ONLY' : ''}`;
       case 'setIsolation':
         return `SET TRANSACTION ISOLATION LEVEL ${node.isolation ?? 'SERIALIZABLE'}`;
       case 'commit':

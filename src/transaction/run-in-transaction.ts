@@ -1,6 +1,7 @@
 import type { ConnectionHandle } from '../execution/connection-handle.js';
 import type { IsolationLevel, TransactionNode } from '../sql/ast.js';
-import { ConfigurationError, ParamsError, TransactionManagementError, TransactionRetryError } from '../errors.js';
+import { ConfigurationError, NotSupportedError, ParamsError, TransactionManagementError, TransactionRetryError } from '../errors.js';
+import { checkOptions } from '../config/check-options.js';
 import { TransactionClient, TransactionSession, type Statement } from './transaction-client.js';
 import type { Dialect } from '../dialects/dialect.js';
 
@@ -17,8 +18,8 @@ export interface TransactionStorage {
   run<R>(store: TransactionStore, callback: () => R): R;
 }
 
-function control(action: TransactionNode['action'], savepoint?: string, isolation?: IsolationLevel): TransactionNode {
-  return { kind: 'transaction', action, savepoint, ...(isolation === undefined ? {} : { isolation }) };
+function control(action: TransactionNode['action'], savepoint?: string, isolation?: IsolationLevel, readOnly?: boolean): TransactionNode {
+  return { kind: 'transaction', action, savepoint, ...(isolation === undefined ? {} : { isolation }), ...(readOnly === true ? { readOnly } : {}) };
 }
 
 /**
@@ -45,7 +46,15 @@ export interface TransactionOptions {
    * deadlock or serialization failure (TransactionRetryError). Outermost transactions only.
    */
   retry?: RetryOptions;
+  /**
+   * A read-only transaction (PostgreSQL, MySQL/MariaDB): a write inside it fails with an
+   * OperationalError. SQLite has none, so there it is a NotSupportedError. Outermost transactions only.
+   */
+  readOnly?: boolean;
 }
+
+/** Every TransactionOptions key: no option is silently ignored. */
+export const TRANSACTION_OPTIONS: readonly string[] = ['connection', 'isolation', 'retry', 'readOnly'];
 
 /** How often, and how far apart, `inTransaction` runs a transaction the database gave up on. */
 export interface RetryOptions {
@@ -73,12 +82,12 @@ function cachedControl(dialect: Dialect, key: string, build: () => Statement[]):
 }
 
 /** BEGIN (and the isolation level, where the backend sets it apart), to send with the first statement. */
-function beginStatements(dialect: Dialect, isolation: IsolationLevel | undefined): Statement[] {
-  return cachedControl(dialect, `begin ${isolation ?? ''}`, () => {
+function beginStatements(dialect: Dialect, isolation: IsolationLevel | undefined, readOnly: boolean): Statement[] {
+  return cachedControl(dialect, `begin ${isolation ?? ''}${readOnly ? ' read only' : ''}`, () => {
     const how = dialect.capabilities.isolation;
     const nodes: TransactionNode[] = [];
     if (isolation !== undefined && how === 'separate') nodes.push(control('setIsolation', undefined, isolation));
-    nodes.push(control('begin', undefined, how === 'begin' ? isolation : undefined));
+    nodes.push(control('begin', undefined, how === 'begin' ? isolation : undefined, readOnly));
     return nodes.map((node) => dialect.compiler.compile(node));
   });
 }
@@ -106,7 +115,19 @@ export function runInTransaction<T>(
   fn: (client: TransactionClient) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
+  try {
+    checkOptions('inTransaction', options, TRANSACTION_OPTIONS);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const { isolation, retry } = options;
+  const readOnly = options.readOnly ?? false;
+  if (typeof readOnly !== 'boolean') return Promise.reject(new ParamsError(`inTransaction's readOnly must be true or false, got ${JSON.stringify(readOnly)}.`));
+  if (readOnly && !handle.dialect.capabilities.readOnlyTransactions) {
+    return Promise.reject(
+      new NotSupportedError(`Connection '${handle.connectionName}': SQLite has no read-only transactions; drop readOnly on this connection (PostgreSQL and MySQL/MariaDB have them).`),
+    );
+  }
   if (isolation !== undefined && !ISOLATION_LEVELS.includes(isolation)) {
     return Promise.reject(new ParamsError(`Unknown isolation level '${String(isolation)}'; use one of ${ISOLATION_LEVELS.join(', ')}.`));
   }
@@ -120,6 +141,13 @@ export function runInTransaction<T>(
         ),
       );
     }
+    if (options.readOnly !== undefined) {
+      return Promise.reject(
+        new TransactionManagementError(
+          `A nested inTransaction on connection '${handle.connectionName}' is a savepoint and cannot be made read-only; set readOnly on the outer transaction.`,
+        ),
+      );
+    }
     if (retry !== undefined) {
       return Promise.reject(
         new TransactionManagementError(
@@ -130,14 +158,14 @@ export function runInTransaction<T>(
     }
     return runInSavepoint(storage, store!, outer, fn);
   }
-  if (retry === undefined) return runOnce(storage, store, handle, fn, isolation);
+  if (retry === undefined) return runOnce(storage, store, handle, fn, isolation, readOnly);
   let schedule: (attempt: number, error: TransactionRetryError) => number;
   try {
     schedule = retrySchedule(retry);
   } catch (error) {
     return Promise.reject(error);
   }
-  return runRetrying(storage, store, handle, fn, isolation, retry.attempts, schedule);
+  return runRetrying(storage, store, handle, fn, isolation, readOnly, retry.attempts, schedule);
 }
 
 /** The outermost transaction, run until it succeeds, fails otherwise, or has run `attempts` times. */
@@ -147,12 +175,13 @@ async function runRetrying<T>(
   handle: ConnectionHandle,
   fn: (client: TransactionClient) => Promise<T>,
   isolation: IsolationLevel | undefined,
+  readOnly: boolean,
   attempts: number,
   schedule: (attempt: number, error: TransactionRetryError) => number,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runOnce(storage, store, handle, fn, isolation);
+      return await runOnce(storage, store, handle, fn, isolation, readOnly);
     } catch (error) {
       if (!(error instanceof TransactionRetryError) || attempt >= attempts) throw error;
       const delay = schedule(attempt, error);
@@ -200,11 +229,12 @@ async function runOnce<T>(
   handle: ConnectionHandle,
   fn: (client: TransactionClient) => Promise<T>,
   isolation: IsolationLevel | undefined,
+  readOnly: boolean,
 ): Promise<T> {
   const acquired = handle.acquire();
   // Awaiting only a real wait: `await` on a ready value would still cost a promise and a tick.
   const connection = acquired instanceof Promise ? await acquired : acquired;
-  const session = new TransactionSession(beginStatements(handle.dialect, isolation));
+  const session = new TransactionSession(beginStatements(handle.dialect, isolation, readOnly));
   const client = new TransactionClient(handle.connectionName, handle.dialect, connection, 0, handle.log, session);
   const next = new Map(store ?? []);
   next.set(handle.connectionName, client);

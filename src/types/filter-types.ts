@@ -11,6 +11,7 @@ import type { ForwardKeys, MaxDepth, RelatedOf, RelationKeys } from './relation-
 import type { FieldKeys, InfoOf, PkValue, PlainKeys } from './model-types.js';
 import type { JsonValue } from '../fields/misc.js';
 import type { QNode } from '../query/q.js';
+import type { Expression } from '../query/expressions.js';
 
 type Comparable = 'gt' | 'gte' | 'lt' | 'lte' | 'range';
 type TextLookups = 'contains' | 'icontains' | 'startswith' | 'istartswith' | 'endswith' | 'iendswith' | 'iexact';
@@ -53,7 +54,7 @@ type JsonLookupValue<T, L extends string> = L extends 'filter'
       : T | null;
 
 type LookupValue<T, L extends string> = L extends 'in' | 'not_in'
-  ? readonly (T | null)[]
+  ? readonly (T | null)[] | Expression
   : L extends 'range'
     ? readonly [T, T]
     : L extends 'isnull' | 'not_isnull'
@@ -63,8 +64,8 @@ type LookupValue<T, L extends string> = L extends 'in' | 'not_in'
         : L extends DatePartLookups | TimePartLookups
           ? number
           : L extends 'gt' | 'gte' | 'lt' | 'lte'
-            ? T
-            : T | null;
+            ? T | Expression
+            : T | null | Expression;
 
 type InfoValue<I> = I extends FieldInfo<infer T, FieldKind, boolean, boolean, boolean> ? T : never;
 type InfoKind<I> = I extends FieldInfo<unknown, infer K, boolean, boolean, boolean> ? K : never;
@@ -95,7 +96,7 @@ export type NotAFilterKey<Key extends string, Why extends string> = `filter key 
 
 /** The value a lookup `L` ('' for none) of a field described by `I` takes. */
 type LookupOn<I, L extends string, Key extends string, H extends string> = L extends ''
-  ? InfoValue<I> | null
+  ? InfoValue<I> | null | Expression
   : L extends LookupsFor<InfoKind<I>>
     ? InfoKind<I> extends 'json'
       ? JsonLookupValue<InfoValue<I>, L>
@@ -107,7 +108,7 @@ type RelationRef<T> = T | PkValue<T>;
 
 /** After a relation: a lookup on the relation itself, or a key of the related model one hop on. */
 type RelationFilter<T, H extends string, L extends string, Key extends string, D extends unknown[]> = L extends '' | 'not'
-  ? RelationRef<T> | null
+  ? RelationRef<T> | null | Expression
   : L extends 'in' | 'not_in'
     ? readonly RelationRef<T>[]
     : L extends 'isnull' | 'not_isnull'

@@ -14,7 +14,7 @@ import { describeModel, type SchemaDescription } from './describe.js';
 import { schemaError, schemaIssues } from './issues.js';
 import { componentSchemas, objectSchema, type JsonSchema, type JsonSchemaOptions } from './json-schema.js';
 import { loadFor, relationPaths } from './load.js';
-import { optionsKey, resolveOptions, schemaName, type SchemaOptions } from './options.js';
+import { checkSchemaOptions, optionsKey, resolveOptions, schemaName, type SchemaOptions } from './options.js';
 import { parserFor, type ObjectParser } from './parse.js';
 import { serializerFor, settle, type ObjectSerializer, type Pending } from './serialize.js';
 import { objectZod } from './zod.js';
@@ -272,6 +272,8 @@ const NAME = /^[A-Za-z0-9._-]+$/;
 
 function schemaFor(cls: ModelClass, options: SchemaOptions): ModelSchema {
   if (typeof cls !== 'function') throw new ParamsError(`modelSchema takes a model class, got ${cls === null ? 'null' : typeof cls}.`);
+  checkSchemaOptions(`modelSchema(${cls.name})`, options, false);
+  checkSchemaOptions(`${cls.name}.schemaMeta`, (cls as { schemaMeta?: unknown }).schemaMeta, true);
   const key = optionsKey(options);
   let perModel = cache.get(cls);
   if (perModel === undefined) cache.set(cls, (perModel = new Map()));

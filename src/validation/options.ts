@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { checkOptions } from '../config/check-options.js';
+import { NotSupportedError } from '../errors.js';
 import type { ModelMeta } from '../model/meta.js';
 
 /** How a computed property is typed: a name for the common cases, or any Zod schema. */
@@ -40,6 +42,27 @@ export interface SchemaOptions extends SchemaMeta {
   name?: string;
   /** The input schema for create/update: no primary key, automatic or generated fields, relation objects or computed properties; key columns (`authorId`) stay. */
   excludeReadonly?: boolean;
+}
+
+/** Every SchemaMeta key, and SchemaOptions' own two: no option is silently ignored. */
+const SCHEMA_META_OPTIONS = ['include', 'exclude', 'computed', 'optional', 'allowCycles', 'maxDepth', 'sortAlphabetically', 'backwardRelations'];
+const SCHEMA_OPTIONS = [...SCHEMA_META_OPTIONS, 'name', 'excludeReadonly'];
+
+/** Pydantic options with no counterpart here, refused with what to do instead. */
+const REFUSED_SCHEMA_OPTIONS: Readonly<Record<string, string>> = {
+  modelConfig: "Pydantic's model_config has no counterpart: change the generated Zod schema (schema.zod) instead",
+  validators: "declare validators on the model's fields (fields.CharField({ validators: [...] })); parse() runs them",
+};
+
+/** Refuses unknown keys in a call's options (`where` names the call) or in a model's `schemaMeta`. */
+export function checkSchemaOptions(where: string, options: unknown, isMeta: boolean): void {
+  if (options !== null && typeof options === 'object') {
+    for (const key of Object.keys(options)) {
+      const refusal = REFUSED_SCHEMA_OPTIONS[key];
+      if (refusal !== undefined) throw new NotSupportedError(`${where}: '${key}' is not supported; ${refusal}.`);
+    }
+  }
+  checkOptions(where, options, isMeta ? SCHEMA_META_OPTIONS : SCHEMA_OPTIONS);
 }
 
 /** Options after merging the call's with the model's `schemaMeta`, defaults filled in. */

@@ -188,7 +188,7 @@ describe('init errors', () => {
     );
     await assert.rejects(
       new Terrapin().init({ dbUrl: 'sqlite://:memory:', config: { connections: {}, apps: {} } } as never),
-      configError(/either config or dbUrl with modules, not both/),
+      configError(/one of config, configFile or dbUrl with modules, not config and dbUrl/),
     );
     await assert.rejects(new Terrapin().init({ dbUrl: 'sqlite://:memory:' } as never), configError(/Terrapin\.init needs dbUrl and modules/));
     await assert.rejects(new Terrapin().init({ config: { connections: { default: 'sqlite://:memory:' } } } as never), configError(/config needs both connections and apps/));

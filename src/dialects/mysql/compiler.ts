@@ -175,6 +175,11 @@ export class MysqlCompiler extends SqlCompiler {
     return super.func(fn, args);
   }
 
+  /** `/` already divides exactly here (integers give a DECIMAL, read as a float). */
+  protected override floatCast(sql: string): string {
+    return sql;
+  }
+
   protected override textCast(sql: string): string {
     return `CAST(${sql} AS CHAR)`;
   }
@@ -261,6 +266,7 @@ export class MysqlCompiler extends SqlCompiler {
 
   protected override transaction(node: Parameters<SqlCompiler['transaction']>[0]): string {
     // The isolation level is set by a separate statement just before (see capabilities.isolation).
-    return node.action === 'begin' ? 'START TRANSACTION' : super.transaction(node);
+    if (node.action !== 'begin') return super.transaction(node);
+    return node.readOnly === true ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION';
   }
 }

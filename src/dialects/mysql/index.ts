@@ -31,6 +31,7 @@ function mysqlFamily(variant: Variant): Dialect {
       forwardForeignKeys: false,
       isolation: 'separate',
       onDeleteSetDefault: false,
+      readOnlyTransactions: true,
       savepoints: true,
     },
     values: mysqlValues,

@@ -22,6 +22,7 @@ export const postgresDialect: Dialect = {
     forwardForeignKeys: false,
     isolation: 'begin',
     onDeleteSetDefault: true,
+    readOnlyTransactions: true,
     savepoints: true,
   },
   values: postgresValues,

@@ -132,6 +132,10 @@ export class SqliteCompiler extends SqlCompiler {
     return super.func(fn, args);
   }
 
+  protected override floatCast(sql: string): string {
+    return `CAST(${sql} AS REAL)`;
+  }
+
   protected override decimalValue(expr: Expr, params: unknown[]): string {
     return `CAST(${this.expr(expr, params)} AS REAL)`;
   }

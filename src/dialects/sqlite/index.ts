@@ -20,6 +20,7 @@ export const sqliteDialect: Dialect = {
     forwardForeignKeys: true,
     isolation: 'always-serializable',
     onDeleteSetDefault: true,
+    readOnlyTransactions: false,
     savepoints: true,
   },
   values: sqliteValues,
