@@ -98,7 +98,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Reads, checks and resolves the config; `env` is where DATABASE_URL is read (process.env). */
-export async function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export async function loadConfig(explicit: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): Promise<LoadedConfig> {
   const file = findConfig(explicit);
   const raw = await readConfig(file);
   if (!isRecord(raw)) throw new ConfigurationError(`${file}: the config must be an object, got ${Array.isArray(raw) ? 'an array' : typeof raw}.`);

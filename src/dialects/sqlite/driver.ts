@@ -89,6 +89,20 @@ export class SqlitePool implements DriverPool {
     this.db.function('terrapin_upper', (value: unknown) => (value === null ? null : simpleUpper(String(value))));
     this.db.function('terrapin_lower', (value: unknown) => (value === null ? null : simpleLower(String(value))));
     registerJsonFunctions((name, fn) => this.db.function(name, fn));
+    this.provideMathFunctions();
+  }
+
+  /**
+   * F().pow() compiles to POWER, one of SQLite's math functions, which some builds leave out
+   * (Deno's node:sqlite). Where it is missing the driver provides it; where it exists SQLite's own
+   * is kept, so results do not depend on which one ran.
+   */
+  private provideMathFunctions(): void {
+    try {
+      this.db.prepare('SELECT POWER(2, 3)', 'rows');
+    } catch {
+      this.db.function('POWER', (base: unknown, exponent: unknown) => (base === null || exponent === null ? null : Math.pow(Number(base), Number(exponent))));
+    }
   }
 
   private statement(cache: Map<string, Statement>, sql: string, mode: 'rows' | 'bigint' | 'write'): Statement {
