@@ -45,6 +45,8 @@ export interface ValueConventions {
   encodeBigInt(value: bigint): unknown;
   encodeJson(value: unknown): unknown;
   decodeJson(raw: unknown): unknown;
+  /** The stored JSON as text, for a JSONField decoder (text already on some backends, parsed on others). */
+  jsonText(raw: unknown): string;
   encodeDecimal(value: string): unknown;
   /** Microsecond count for TimeDeltaField columns. */
   encodeInt64(value: number): unknown;

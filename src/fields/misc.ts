@@ -96,8 +96,8 @@ export class JSONFieldImpl extends Field<unknown> {
   protected override makeDecoder(conventions: ValueConventions): Decoder {
     const decodeText = this.decodeText;
     if (decodeText === undefined) return conventions.decodeJson;
-    // PostgreSQL hands back parsed JSON, the others text: give the decoder text on every backend.
-    return (raw) => decodeText(JSON.stringify(conventions.decodeJson(raw)));
+    // The decoder gets text on every backend; where the column is read as text it is passed as is.
+    return (raw) => decodeText(conventions.jsonText(raw));
   }
 }
 

@@ -9,6 +9,7 @@ export const mysqlValues: ValueConventions = {
   encodeJson: (value) => JSON.stringify(value),
   // The pool sets jsonStrings, so JSON columns always arrive as their text, on MySQL and every MariaDB.
   decodeJson: (raw) => JSON.parse(raw as string),
+  jsonText: (raw) => raw as string,
   encodeDecimal: (value) => value,
   encodeInt64: (value) => value,
 };

@@ -21,6 +21,8 @@ export const postgresValues: ValueConventions = {
   // as JSON text (JSON.stringify calls its toJSON), whatever the document is.
   encodeJson: (value) => ({ toJSON: () => (hasToJson(value) ? value.toJSON() : value) }),
   decodeJson: (raw) => raw,
+  // The client parses json and jsonb columns itself.
+  jsonText: (raw) => JSON.stringify(raw),
   encodeDecimal: (value) => value,
   encodeInt64: (value) => value,
 };

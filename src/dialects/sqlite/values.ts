@@ -9,6 +9,7 @@ export const sqliteValues: ValueConventions = {
   encodeBigInt: (value) => value,
   encodeJson: (value) => JSON.stringify(value),
   decodeJson: (raw) => (typeof raw === 'string' ? JSON.parse(raw) : raw),
+  jsonText: (raw) => (typeof raw === 'string' ? raw : JSON.stringify(raw)),
   encodeDecimal: (value) => value,
   encodeInt64: (value) => value,
 };
