@@ -83,7 +83,8 @@ export class Migrations {
     return this.loaded;
   }
 
-  private checkApp(app: string | undefined): void {
+  /** Refuses an app name that is neither a registered models' app nor a folder of migrations. */
+  requireApp(app: string | undefined): void {
     if (app !== undefined && !this.apps.includes(app)) throw new ConfigurationError(`There is no app '${app}' (apps: ${this.apps.join(', ') || 'none'}).`);
   }
 
@@ -96,12 +97,13 @@ export class Migrations {
     return stateFromModels(this.host.models);
   }
 
-  /** Apps whose models differ from what their migrations build (`terrapin check`). */
-  async changedApps(): Promise<string[]> {
+  /** Apps whose models differ from what their migrations build (`terrapin check`); only `app` when given. */
+  async changedApps(app?: string): Promise<string[]> {
+    this.requireApp(app);
     const graph = await this.graph(true);
     const files = replay(graph.order);
     const models = this.modelState();
-    return this.apps.filter((app) => !sameState(files, models, app));
+    return (app === undefined ? this.apps : [app]).filter((name) => !sameState(files, models, name));
   }
 
   private nextNumber(graph: MigrationGraph, app: string): string {
@@ -111,7 +113,7 @@ export class Migrations {
 
   /** Writes a migration per app whose models changed; returns what it wrote (nothing when nothing changed). */
   async makeMigrations(options: MakeOptions = {}): Promise<WrittenMigration[]> {
-    this.checkApp(options.app);
+    this.requireApp(options.app);
     const graph = await this.graph(true);
     const apps = options.app === undefined ? this.apps : [options.app];
     if (options.merge === true) return this.merge(graph, apps, options);
@@ -176,7 +178,7 @@ export class Migrations {
 
   /** One executor per connection, over the apps on it. */
   private async executors(app?: string): Promise<MigrationExecutor[]> {
-    this.checkApp(app);
+    this.requireApp(app);
     const graph = await this.graph();
     const byConnection = new Map<string, string[]>();
     for (const each of app === undefined ? this.apps : [app]) {

@@ -140,6 +140,12 @@ for (const backend of activeBackends()) {
 
     it('check exits 0 while models and migrations agree, 1 after a model edit', async () => {
       assert.match((await ok(dir, ['check'], env)).stdout, /^The migrations match the models \(\d+ ms\)\n$/);
+      // A misspelt --app is an error, never a "match" for an app that does not exist.
+      for (const command of ['check', 'heads']) {
+        const unknown = await terrapin(dir, [command, '--app', 'modles'], env);
+        assert.equal(unknown.code, 1);
+        assert.equal(unknown.stderr, `terrapin ${command}: ConfigurationError: There is no app 'modles' (apps: models).\n`);
+      }
       writeFileSync(join(dir, 'models.ts'), MODELS_V2);
       const differ = await terrapin(dir, ['check', '--json'], env);
       assert.equal(differ.code, 1);

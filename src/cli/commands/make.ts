@@ -106,7 +106,7 @@ export function registerMake(program: Command, globals: () => GlobalOptions): vo
     .action((flags: { app?: string }) =>
       runCommand('check', globals(), () =>
         withProject(globals(), async ({ migrations }) => {
-          const changed = (await migrations.changedApps()).filter((app) => flags.app === undefined || app === flags.app);
+          const changed = await migrations.changedApps(flags.app);
           if (changed.length === 0) return { summary: 'The migrations match the models', data: { changed } };
           let pending: WrittenMigration[] = [];
           try {

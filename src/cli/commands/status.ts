@@ -1,6 +1,5 @@
 /** `history` (applied and pending migrations, from the database) and `heads` (the latest migration of each app, from the files). */
 import type { Command } from 'commander';
-import { ConfigurationError } from '../../errors.js';
 import { plural, withProject } from '../open-project.js';
 import { runCommand, type GlobalOptions } from '../run-command.js';
 
@@ -34,9 +33,7 @@ export function registerStatus(program: Command, globals: () => GlobalOptions): 
     .action((flags: { app?: string }) =>
       runCommand('heads', globals(), () =>
         withProject(globals(), async ({ migrations }) => {
-          if (flags.app !== undefined && !migrations.apps.includes(flags.app)) {
-            throw new ConfigurationError(`There is no app '${flags.app}' (apps: ${migrations.apps.join(', ') || 'none'}).`);
-          }
+          migrations.requireApp(flags.app);
           const graph = await migrations.graph();
           const apps = (flags.app === undefined ? migrations.apps : [flags.app]).map((app) => ({ app, heads: graph.heads(app).map((m) => m.id) }));
           const lines = apps.map(({ app, heads }) => `${app}: ${heads.length === 0 ? '(no migrations)' : heads.join(', ')}${heads.length > 1 ? '  (divergent: run `terrapin makemigrations --merge`)' : ''}`);
