@@ -58,8 +58,8 @@ export {
   OuterRefExpression,
 } from './query/functions.js';
 export type { AggregateOptions } from './query/functions.js';
-export { Window, WindowExpression, WindowFunction, RowNumber, Rank, DenseRank, Lag, Lead } from './query/window.js';
-export type { WindowOptions } from './query/window.js';
+export { Window, WindowExpression, WindowFunction, RowNumber, Rank, DenseRank, Lag, Lead, FirstValue, LastValue, NthValue } from './query/window.js';
+export type { Frame, WindowOptions } from './query/window.js';
 export type { AnnotationValues, ExpressionResult } from './types/annotation-types.js';
 export { LazyResult } from './query/lazy-result.js';
 export type { BulkCreateOptions, BulkUpdateOptions } from './model/bulk.js';

@@ -123,9 +123,9 @@ export function resolveFilters(
     const annotation = annotations.get(parts[0]!);
     if (annotation !== undefined) {
       if (parts.length > 2) throw new FieldError(`${meta.name}: filter key '${key}' goes past the annotation '${parts[0]}'.`);
-      if ((annotation.expression as { isWindow?: boolean }).isWindow === true) {
+      if ((annotation.expression as { isWindow?: boolean }).isWindow === true && isExpression(value)) {
         throw new NotSupportedError(
-          `${meta.name}: filter '${key}' is on the window annotation '${parts[0]}'; SQL computes windows after WHERE, so a window cannot be filtered on yet. Filter the rows in JavaScript, or order by it and use limit().`,
+          `${meta.name}: filter '${key}' compares the window annotation '${parts[0]}' with an expression; a window is filtered in a wrapping query, where only plain values can be compared. Pass a value.`,
         );
       }
       const lookup = registry.forField(annotation.field, parts[1] ?? 'exact', key);

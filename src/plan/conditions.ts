@@ -9,23 +9,29 @@ export function conditionsToExpr(
   conditions: readonly Condition[],
   joins: JoinContext,
   conventions: ValueConventions,
+  annotationColumn?: AnnotationColumn,
 ): Expr | undefined {
   if (conditions.length === 0) return undefined;
-  return and(conditions.map((c) => conditionToExpr(c, joins, conventions)));
+  return and(conditions.map((c) => conditionToExpr(c, joins, conventions, annotationColumn)));
 }
 
-function conditionToExpr(condition: Condition, joins: JoinContext, conventions: ValueConventions): Expr {
+/** Where a wrapping query reads an annotation computed by the query it wraps (a window's column). */
+export type AnnotationColumn = (name: string) => Expr;
+
+function conditionToExpr(condition: Condition, joins: JoinContext, conventions: ValueConventions, annotationColumn?: AnnotationColumn): Expr {
   if (condition.kind === 'lookup') {
     const { path, field, lookup, value, annotation, expression } = condition;
     const target =
       annotation === undefined
         ? joins.column(path, field)
-        : annotation.expression.toExpr({ meta: joins.root, joins, conventions, where: 'filter', annotations: annotation.scope });
+        : annotationColumn !== undefined
+          ? annotationColumn(annotation.name)
+          : annotation.expression.toExpr({ meta: joins.root, joins, conventions, where: 'filter', annotations: annotation.scope });
     if (expression !== undefined) return compareWithExpression(target, field, lookup.name, expression, joins, conventions);
     return lookup.build(target, field, value, field.canonicalEncoder(conventions));
   }
   if (condition.negated && usesRelations(condition.children)) return excludeMatching(condition.children, joins, conventions);
-  const children = condition.children.map((c) => conditionToExpr(c, joins, conventions));
+  const children = condition.children.map((c) => conditionToExpr(c, joins, conventions, annotationColumn));
   let expr: Expr;
   // An empty AND holds for every row; an empty OR ("any of nothing") for none.
   if (children.length === 0) expr = { kind: 'bool', value: condition.connector === 'AND' };
@@ -76,4 +82,16 @@ export function usesRelations(conditions: readonly Condition[]): boolean {
 /** True when a condition filters on an aggregate annotation: it belongs in HAVING. */
 export function onAggregate(condition: Condition): boolean {
   return condition.kind === 'lookup' ? condition.annotation?.aggregate === true : condition.children.some(onAggregate);
+}
+
+/** True when a condition filters on a window annotation: it belongs in a wrapping query. */
+export function onWindow(condition: Condition): boolean {
+  return condition.kind === 'lookup'
+    ? (condition.annotation?.expression as { isWindow?: boolean } | undefined)?.isWindow === true
+    : condition.children.some(onWindow);
+}
+
+/** True when a condition reads only window annotations (so a wrapping query can evaluate it alone). */
+export function onlyWindow(condition: Condition): boolean {
+  return condition.kind === 'lookup' ? onWindow(condition) : condition.children.every(onlyWindow);
 }

@@ -6,6 +6,7 @@ import type { Annotation, QueryState, ValueColumn } from '../query/state.js';
 import { emptySelect, type Expr, type SelectColumn, type SelectNode } from '../sql/ast.js';
 import { conditionsToExpr, onAggregate } from './conditions.js';
 import { JoinContext } from './joins.js';
+import { planWindowFiltered, windowConditions } from './window-filter.js';
 
 /**
  * The columns a query reads, in select-list order: the row mappers index rows by it. Objects
@@ -118,6 +119,12 @@ export function planSelect(
         expr: columnExpr(c, joins, dialect),
         alias: c.annotation === undefined ? undefined : c.annotation.name,
       }));
+  const windowed = windowConditions(state);
+  if (windowed.length > 0) {
+    let limit = state.limit;
+    if (limitOverride !== undefined) limit = limit === undefined ? limitOverride : Math.min(limit, limitOverride);
+    return planWindowFiltered(state, dialect, windowed, selected, effectiveOrdering(state), limit, planSelect);
+  }
   const onAggregates = state.annotations.length > 0 && state.where.some(onAggregate);
   const where = conditionsToExpr(onAggregates ? state.where.filter((c) => !onAggregate(c)) : state.where, joins, dialect.values);
   const having = onAggregates ? conditionsToExpr(state.where.filter(onAggregate), joins, dialect.values) : undefined;
@@ -174,7 +181,7 @@ export function planKeys(state: QueryState, dialect: Dialect): SelectNode {
   const select = planSelect({ ...state, selectRelated: [] }, dialect);
   const table = state.meta.table;
   // A grouped query keeps its select list: its groups are the rows to count.
-  const keep = (state.shape.mode !== 'objects' && state.distinct) || isGrouped(state);
+  const keep = (state.shape.mode !== 'objects' && state.distinct) || isGrouped(state) || select.fromSelect !== undefined;
   return {
     ...select,
     columns: keep ? select.columns : [{ expr: { kind: 'column', table, name: state.meta.pk.column }, alias: undefined }],

@@ -9,6 +9,7 @@ import type { Model } from '../model/model.js';
 import { isGrouped, planKeys, planSelect, selectedFields } from '../plan/select.js';
 import { fieldPath } from '../lookups/path.js';
 import { planDelete, planUpdate } from '../plan/write.js';
+import { onWindow } from '../plan/conditions.js';
 import { param, type Expr, type SelectNode, type UpdateNode } from '../sql/ast.js';
 import { JoinContext } from '../plan/joins.js';
 import { compileDeleteCached, compileSelectCached, compileUpdateCached } from '../plan/statement-cache.js';
@@ -417,6 +418,9 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
   }
 
   private refuseSlicing(method: string): void {
+    if (this.state.where.some(onWindow)) {
+      throw new NotSupportedError(`${this.meta.name}: ${method}() cannot filter on a window annotation (SQL computes windows after WHERE); select the keys first with valuesList('pk', { flat: true }) and ${method} with pk__in.`);
+    }
     if (this.state.limit !== undefined || this.state.offset !== undefined) {
       throw new NotSupportedError(
         `${this.meta.name}: ${method}() with limit/offset is not supported on every backend; select the keys first and ${method} with pk__in.`,

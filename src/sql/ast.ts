@@ -139,16 +139,31 @@ export interface SubqueryNode {
   readonly kind: 'subquery';
   readonly select: SelectNode;
 }
-/** `fn(args) OVER (PARTITION BY … ORDER BY …)`: a window function, or an aggregate over a window. */
+/**
+ * One end of a window frame: null is unbounded (UNBOUNDED PRECEDING at the start, UNBOUNDED
+ * FOLLOWING at the end), 0 the current row, -n n PRECEDING and n n FOLLOWING.
+ */
+export type FrameBound = number | null;
+/** `ROWS|RANGE BETWEEN start AND end`, checked (whole numbers, start ≤ end) before it reaches the compiler. */
+export interface WindowFrame {
+  readonly type: 'rows' | 'range';
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+}
+/** `fn(args) OVER (PARTITION BY … ORDER BY … [frame])`: a window function, or an aggregate over a window. */
 export interface WindowNode {
   readonly kind: 'window';
-  /** A ranking or offset function, or 'aggregate' for `expr` (an AggregateNode) over the window. */
-  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK' | 'LAG' | 'LEAD' | 'aggregate';
+  /** A ranking, offset or value function, or 'aggregate' for `expr` (an AggregateNode) over the window. */
+  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK' | 'LAG' | 'LEAD' | 'FIRST_VALUE' | 'LAST_VALUE' | 'NTH_VALUE' | 'aggregate';
   readonly expr: Expr | undefined;
-  /** LAG/LEAD's row offset: a whole number, checked before it reaches the compiler (written as a literal: MySQL takes no parameter there). */
+  /**
+   * LAG/LEAD's row offset, NTH_VALUE's position: a whole number, checked before it reaches the
+   * compiler (written as a literal: MySQL takes no parameter there).
+   */
   readonly offset: number | undefined;
   readonly partitionBy: readonly Expr[];
   readonly orderBy: readonly OrderItem[];
+  readonly frame?: WindowFrame;
 }
 /** `EXISTS (SELECT …)`: true when the subquery has a row (Exists). */
 export interface ExistsNode {
@@ -278,6 +293,8 @@ export interface SelectNode {
   readonly lock: LockOptions | undefined;
   /** Read FROM (user SQL) AS from.name instead of a table (Model.raw). */
   readonly rawSource?: { readonly sql: string; readonly params: readonly unknown[] };
+  /** Read FROM (this select) AS from.name instead of a table (a filter on a window wraps the query). */
+  readonly fromSelect?: SelectNode;
 }
 /** `SELECT COUNT(*) FROM (inner)` and `SELECT EXISTS`-style wrappers. */
 export interface CountNode {

@@ -15,6 +15,7 @@ import type {
   ExplainNode,
   Expr,
   ForeignKeyDef,
+  FrameBound,
   FuncNode,
   InsertNode,
   InsertSelectNode,
@@ -29,6 +30,7 @@ import type {
   TableRef,
   TransactionNode,
   UpdateNode,
+  WindowFrame,
   WindowNode,
 } from './ast.js';
 import { NotSupportedError, ParamsError } from '../errors.js';
@@ -227,14 +229,16 @@ export abstract class SqlCompiler {
   protected window(node: WindowNode, params: unknown[]): string {
     let fn: string;
     if (node.fn === 'aggregate') fn = this.expr(node.expr!, params);
-    else if (node.fn === 'LAG' || node.fn === 'LEAD') {
+    else if (node.fn === 'LAG' || node.fn === 'LEAD' || node.fn === 'NTH_VALUE') {
       const offset = node.offset ?? 1;
       if (!Number.isInteger(offset) || offset < 0) throw new TypeError(`window offset must be a whole number, got ${offset}`);
       fn = `${node.fn}(${this.expr(node.expr!, params)}, ${offset})`;
-    } else fn = `${node.fn}()`;
+    } else if (node.fn === 'FIRST_VALUE' || node.fn === 'LAST_VALUE') fn = `${node.fn}(${this.expr(node.expr!, params)})`;
+    else fn = `${node.fn}()`;
     const over: string[] = [];
     if (node.partitionBy.length > 0) over.push(`PARTITION BY ${node.partitionBy.map((e) => this.expr(e, params)).join(', ')}`);
     if (node.orderBy.length > 0) over.push(`ORDER BY ${node.orderBy.map((o) => this.orderItem(o, params)).join(', ')}`);
+    if (node.frame !== undefined) over.push(windowFrame(node.frame));
     return `${fn} OVER (${over.join(' ')})`;
   }
 
@@ -335,10 +339,9 @@ export abstract class SqlCompiler {
   protected select(node: SelectNode, params: unknown[]): string {
     let sql = node.distinct ? 'SELECT DISTINCT ' : 'SELECT ';
     sql += this.columnList(node.columns, params);
-    sql +=
-      node.rawSource === undefined
-        ? ` FROM ${this.table(node.from)}`
-        : ` FROM (${this.raw(node.rawSource.sql, node.rawSource.params, params)}) ${this.quoteIdent(node.from.name)}`;
+    if (node.fromSelect !== undefined) sql += ` FROM (${this.select(node.fromSelect, params)}) ${this.quoteIdent(node.from.name)}`;
+    else if (node.rawSource !== undefined) sql += ` FROM (${this.raw(node.rawSource.sql, node.rawSource.params, params)}) ${this.quoteIdent(node.from.name)}`;
+    else sql += ` FROM ${this.table(node.from)}`;
     for (const join of node.joins) {
       sql += ` ${join.type === 'inner' ? 'INNER' : 'LEFT OUTER'} JOIN ${this.table(join.table)} ON ${this.expr(join.on, params)}`;
     }
@@ -598,6 +601,17 @@ export abstract class SqlCompiler {
         return `ROLLBACK TO SAVEPOINT ${savepoint}`;
     }
   }
+}
+
+/** `ROWS BETWEEN 2 PRECEDING AND CURRENT ROW`: the bounds are whole numbers (checked by Window), written as literals. */
+export function windowFrame(frame: WindowFrame): string {
+  const bound = (value: FrameBound, unbounded: string): string => {
+    if (value === null) return unbounded;
+    if (!Number.isSafeInteger(value)) throw new TypeError(`window frame bound must be a whole number or null, got ${String(value)}`);
+    if (value === 0) return 'CURRENT ROW';
+    return value < 0 ? `${-value} PRECEDING` : `${value} FOLLOWING`;
+  };
+  return `${frame.type.toUpperCase()} BETWEEN ${bound(frame.start, 'UNBOUNDED PRECEDING')} AND ${bound(frame.end, 'UNBOUNDED FOLLOWING')}`;
 }
 
 /** Doubles the quote character inside an identifier and wraps it. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { expectTypeOf } from 'expect-type';
-import { Count, DenseRank, FieldError, Lag, Lead, Model, NotSupportedError, ParamsError, Rank, RowNumber, Sum, Window, fields } from '../../src/index.js';
+import { Count, DenseRank, FieldError, FirstValue, Lag, LastValue, Lead, Model, NotSupportedError, NthValue, ParamsError, Q, Rank, RowNumber, Sum, Window, fields } from '../../src/index.js';
 import { forEachBackend } from '../support/backends.js';
 
 class Score extends Model {
@@ -66,13 +66,62 @@ forEachBackend('window_functions', [{ Score }], () => {
     expectTypeOf(rows[0]!.previous).toEqualTypeOf<number | null>();
   });
 
-  it('orders by a window annotation; filtering on one and bare window functions are refused', async () => {
+  it('orders by a window annotation; bare window functions and bad options are refused', async () => {
     const best = await Score.annotate({ n: Window(RowNumber(), { orderBy: ['-points', 'id'] }) }).orderBy('n').limit(2);
     assert.deepEqual(best.map((s) => s.id), [2, 3]);
-    assert.throws(() => Score.annotate({ n: Window(RowNumber(), { orderBy: ['id'] }) }).filter({ n: 1 }), (e: unknown) => e instanceof NotSupportedError && /window annotation 'n'/.test(e.message));
     assert.throws(() => Score.annotate({ n: RowNumber() }), (e: unknown) => e instanceof ParamsError && /RowNumber\(\) is a window function; wrap it in Window/.test(e.message));
     assert.throws(() => Window(RowNumber(), { partition: ['team'] } as never), (e: unknown) => e instanceof ParamsError && /unknown option 'partition'/.test(e.message));
     assert.throws(() => Score.annotate({ n: Window(Rank(), { orderBy: ['pionts'] }) }), (e: unknown) => e instanceof FieldError && /pionts/.test(e.message));
     assert.throws(() => Lag('points', -1), ParamsError);
+  });
+
+  it('frames: a moving sum over ROWS, a RANGE by value, FirstValue, LastValue and NthValue', async () => {
+    const rows = await Score.all()
+      .annotate({
+        lastThree: Window(Sum('points'), { orderBy: ['id'], frame: { type: 'rows', start: -2, end: 0 } }),
+        around: Window(Sum('points'), { orderBy: ['id'], frame: { type: 'rows', start: -1, end: 1 } }),
+        near: Window(Count('id'), { orderBy: ['points'], frame: { type: 'range', start: -10, end: 10 } }),
+        best: Window(FirstValue('points'), { partitionBy: ['team'], orderBy: ['-points', 'id'] }),
+        worstSoFar: Window(LastValue('points'), { partitionBy: ['team'], orderBy: ['-points', 'id'] }),
+        worst: Window(LastValue('points'), { partitionBy: ['team'], orderBy: ['-points', 'id'], frame: { type: 'rows', start: null, end: null } }),
+        second: Window(NthValue('points', 2), { partitionBy: ['team'], orderBy: ['-points', 'id'], frame: { type: 'rows', start: null, end: null } }),
+      })
+      .orderBy('id')
+      .values('id', 'lastThree', 'around', 'near', 'best', 'worstSoFar', 'worst', 'second');
+    assert.deepEqual(rows, [
+      { id: 1, lastThree: 10, around: 40, near: 3, best: 30, worstSoFar: 10, worst: 10, second: 30 },
+      { id: 2, lastThree: 40, around: 70, near: 3, best: 30, worstSoFar: 30, worst: 10, second: 30 },
+      { id: 3, lastThree: 70, around: 65, near: 3, best: 30, worstSoFar: 30, worst: 10, second: 30 },
+      { id: 4, lastThree: 65, around: 55, near: 2, best: 20, worstSoFar: 5, worst: 5, second: 5 },
+      { id: 5, lastThree: 55, around: 25, near: 4, best: 20, worstSoFar: 20, worst: 5, second: 5 },
+    ]);
+  });
+
+  it('refuses frames it cannot honour, naming the problem', () => {
+    const refused = (options: object, pattern: RegExp, fn: Parameters<typeof Window>[0] = Sum('points')) =>
+      assert.throws(() => Window(fn, options), (e: unknown) => e instanceof ParamsError && pattern.test(e.message));
+    refused({ orderBy: ['id'], frame: { type: 'rows', start: 1, end: -1 } }, /start \(1\) comes after end \(-1\)/);
+    refused({ orderBy: ['id'], frame: { type: 'groups', start: null, end: 0 } }, /type is 'rows' or 'range'/);
+    refused({ orderBy: ['id'], frame: { type: 'rows', start: 1.5, end: null } }, /start is null or a whole number/);
+    refused({ orderBy: ['id'], frame: { type: 'rows', start: null, end: 0, exclude: 'ties' } }, /unknown key 'exclude'/);
+    refused({ orderBy: ['team', 'id'], frame: { type: 'range', start: -1, end: 0 } }, /exactly one orderBy field/);
+    refused({ orderBy: ['id'], frame: { type: 'rows', start: null, end: 0 } }, /RowNumber\(\) numbers or offsets rows and ignores a frame/, RowNumber());
+    assert.throws(() => NthValue('points', 0), (e: unknown) => e instanceof ParamsError && /position that is a whole number ≥ 1/.test(e.message));
+  });
+
+  it('filters on a window annotation through a wrapping query: top two per team', async () => {
+    const ranked = Score.annotate({ place: Window(RowNumber(), { partitionBy: ['team'], orderBy: ['-points', 'id'] }) });
+    const top = await ranked.filter({ place__lte: 2 }).orderBy('team', 'place');
+    assert.deepEqual(top.map((s) => [s.id, s.place]), [[5, 1], [4, 2], [2, 1], [3, 2]]);
+    assert.match(ranked.filter({ place__lte: 2 }).sql(), /FROM \(SELECT .* OVER \(.*\) AS .?_c4.? FROM .*\) .?_w.? WHERE .?_w.?\..?_c4.? <= /);
+    // Other filters stay inside (they decide which rows are numbered); limit and order apply outside.
+    const redTop = await ranked.filter({ team: 'red' }).filter({ place: 1 }).values('id', 'place');
+    assert.deepEqual(redTop, [{ id: 2, place: 1 }]);
+    assert.deepEqual(await ranked.filter(Q({ place: 1 }).or(Q({ place: 3 }))).orderBy('-id').valuesList('id', { flat: true }), [5, 2, 1]);
+    assert.equal(await ranked.filter({ place__gte: 2 }).count(), 3);
+    assert.equal(await ranked.filter({ place__gt: 3 }).exists(), false);
+    assert.deepEqual((await ranked.filter({ place: 2 }).orderBy('-points').first())?.id, 3);
+    assert.throws(() => ranked.filter(Q({ place: 1 }).or(Q({ team: 'red' }))).sql(), (e: unknown) => e instanceof NotSupportedError && /in a filter\(\) of its own/.test(e.message));
+    assert.throws(() => ranked.filter({ place: 1 }).delete(), (e: unknown) => e instanceof NotSupportedError && /delete\(\) cannot filter on a window annotation/.test(e.message));
   });
 });
