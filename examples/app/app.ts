@@ -2,11 +2,19 @@
  * The example API as a Fastify app: the seed's FastAPI service in TypeScript. Tests build it with
  * `buildApp(dbUrl)`; main.ts serves it.
  */
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { errorResponse, registerTerrapin } from '../../src/integrations/fastify.js';
+import { errorResponse, registerTerrapin } from 'terrapin/fastify';
 import { models } from './models.js';
 import { libraryRoutes } from './routes/library.js';
 import { userRoutes } from './routes/users.js';
+
+/**
+ * The committed migrations beside this file: examples/app/migrations in the sources, and the
+ * compiled dist/examples/app/migrations when the app runs from the build (tsc compiles them with
+ * the rest of examples/), whatever the working directory.
+ */
+export const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export interface AppOptions {
   dbUrl: string;
@@ -26,8 +34,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       void reply.code(response.status as never).send(response.body as never);
     },
   });
-  await registerTerrapin(app, { dbUrl: options.dbUrl, modules: { models } }, {
-    generateSchemas: true,
+  // The tables come from the migrations (applied once, under a lock, when several instances start
+  // together), so a model change reaches an existing database: see docs/migrations.md.
+  await registerTerrapin(app, { dbUrl: options.dbUrl, modules: { models }, migrate: true, migrations: MIGRATIONS }, {
     openapi: { title: 'Terrapin example API', version: '1.0.0', description: "The seed's users API, plus a small library." },
   });
   if (options.logRequests !== false) {

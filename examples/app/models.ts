@@ -2,7 +2,7 @@
  * The example API's models: the seed's User, and a small library (authors, books, tags) to show
  * relations in responses.
  */
-import { Model, fields, type ManyToManyRelation, type ReverseRelation } from '../../src/index.js';
+import { Model, fields, type ManyToManyRelation, type ReverseRelation } from 'terrapin';
 
 /** The seed's model. */
 export class User extends Model {

@@ -1,5 +1,5 @@
 /** Request and response schemas, generated from the models (Tortoise's pydantic_model_creator). */
-import { modelSchema, querysetSchema } from '../../src/index.js';
+import { modelSchema, querysetSchema } from 'terrapin';
 import { Author, Book, Tag, User } from './models.js';
 
 /**

@@ -1,6 +1,6 @@
 /** Authors, books and tags: nested responses, a foreign key and a many-to-many. */
 import type { FastifyInstance } from 'fastify';
-import { ParamsError, type SchemaInput } from '../../../src/index.js';
+import { ParamsError, type SchemaInput } from 'terrapin';
 import { Author, Book, Tag } from '../models.js';
 import { allowedFilters, listQuerySchema, type ListQuery } from '../list-query.js';
 import { AuthorIn, AuthorList, AuthorOut, AuthorSummary, BookIn, BookList, BookOut, TagIn, TagList, TagOut, idParams } from '../schemas.js';

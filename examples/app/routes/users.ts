@@ -1,6 +1,6 @@
 /** The seed's users API: create, list (paginated, filtered), get, update, delete. */
 import type { FastifyInstance } from 'fastify';
-import type { SchemaInput } from '../../../src/index.js';
+import type { SchemaInput } from 'terrapin';
 import { User } from '../models.js';
 import { UserIn, UserOut, UserPatch, idParams } from '../schemas.js';
 import { allowedFilters, listQuerySchema, type ListQuery } from '../list-query.js';
