@@ -2,11 +2,11 @@ import { DoesNotExist, FieldError, IntegrityError, ParamsError } from '../errors
 import type { UsingDb } from '../execution/target.js';
 import type { LazyResult } from '../query/lazy-result.js';
 import { QuerySet, type FilterArg, type SelectForUpdateOptions } from '../query/queryset.js';
-import type { CreateInput, FieldKeys, FilterInput, OrderKey, PkValue, UpdateInput, WritableKeys } from '../types/model-types.js';
+import type { CreateInput, FieldKeys, FilterInput, OrderKey, PkValue, UpdateInput, UpdateValues, WritableKeys } from '../types/model-types.js';
 import type { FilterArgs } from '../types/filter-types.js';
 import type { RelationPath } from '../types/relation-types.js';
 import type { Annotated, AnnotationValues, CheckedExpressions } from '../types/annotation-types.js';
-import type { Expression } from '../query/expressions.js';
+import { Expression, checkExpression } from '../query/expressions.js';
 import { bulkCreate, bulkUpdate, type BulkCreateOptions, type BulkUpdateOptions } from './bulk.js';
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
 import { boundMeta, notInitialised, type ModelMeta, type ModelOptions } from './meta.js';
@@ -398,8 +398,10 @@ export class Model {
       options.forceUpdate === true ||
       (options.forceCreate !== true && !pkMissing && (instance[SAVED] === true || options.updateFields !== undefined));
     const write = async (target: Target) => {
-      if (update) await updateInstance(target, meta, instance, options.updateFields, options.forceUpdate === true);
-      else await insertInstance(target, meta, instance);
+      if (!update) return insertInstance(target, meta, instance);
+      const computed = await updateInstance(target, meta, instance, options.updateFields, options.forceUpdate === true);
+      // Fields the database computed (F expressions) are read back, so the instance holds values, not expressions.
+      if (computed.length > 0) await this.refreshFromDb({ fields: computed.map((f) => f.name) as never, usingDb: target });
     };
     const target = runtime.target(meta, options.usingDb, 'write');
     if (!hasListeners(meta, ['preSave', 'postSave'])) {
@@ -489,13 +491,21 @@ export class Model {
     await runPrefetch(instances as unknown as Instance[], prefetchSpecs(meta, names), undefined);
   }
 
-  /** Sets fields from an object (unknown names raise FieldError); returns the instance. */
-  updateFromDict<T extends Model>(this: T, data: UpdateInput<T>): T {
+  /**
+   * Sets fields from an object (unknown names raise FieldError); returns the instance. An expression
+   * (`{ score: F('score').add(1) }`) is kept for the next save(), which has the database compute it.
+   */
+  updateFromDict<T extends Model>(this: T, data: UpdateValues<T>): T {
     const meta = metaOf(this.constructor);
     const instance = this as unknown as Instance;
     for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
       const field = meta.field(name, 'updateFromDict');
       if (value === undefined) continue;
+      if (value instanceof Expression) {
+        checkExpression(value, meta, `updateFromDict({ ${name} })`);
+        instance[field.name] = value;
+        continue;
+      }
       instance[field.name] = value === null ? field.validate(null) : field.normalize(value);
     }
     return this;

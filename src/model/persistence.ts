@@ -4,7 +4,9 @@ import type { Target } from '../execution/target.js';
 import { Field } from '../fields/base.js';
 import { ForeignKeyDecl, ManyToManyDecl } from '../fields/relational.js';
 import { planDeleteByPk, planInsert, planUpdateByPk } from '../plan/write.js';
-import type { OnConflict } from '../sql/ast.js';
+import { Expression, checkExpression, expressionToExpr } from '../query/expressions.js';
+import { JoinContext } from '../plan/joins.js';
+import { param, type Expr, type OnConflict } from '../sql/ast.js';
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
 import type { ModelMeta } from './meta.js';
 
@@ -62,6 +64,12 @@ export function insertValues(meta: ModelMeta, instance: Instance, now: Date): { 
       }
     }
     if (value === null && field.generated) continue;
+    if (value instanceof Expression) {
+      throw field.invalid(
+        value,
+        `an expression such as F('${field.name}').add(1) computes from the row's current value, and a new instance has no row yet; create it with a value, then assign the expression and save()`,
+      );
+    }
     if (value === undefined) {
       throw field.invalid(value, `${field.name} is required; pass it to create() or build(), or give the field a default`);
     }
@@ -208,14 +216,18 @@ export async function insertBatch(
   for (const instance of instances) instance[SAVED] = true;
 }
 
-/** UPDATE of the instance's row; `updateFields` limits the columns written. */
+/**
+ * UPDATE of the instance's row; `updateFields` limits the columns written. A field holding an
+ * expression (`F('score').add(1)`) is computed by the database in the same UPDATE, so concurrent
+ * saves do not lose each other's increments; the fields so computed are returned for re-reading.
+ */
 export async function updateInstance(
   target: Target,
   meta: ModelMeta,
   instance: Instance,
   updateFields: readonly string[] | undefined,
   forceUpdate: boolean,
-): Promise<void> {
+): Promise<Field[]> {
   const loaded = instance[LOADED];
   if (loaded !== undefined && updateFields === undefined) {
     throw new IncompleteInstanceError(
@@ -238,10 +250,19 @@ export async function updateInstance(
     const pkField = fields.find((f) => f.pk);
     if (pkField !== undefined) throw new FieldError(`${meta.name}: updateFields cannot include the primary key '${pkField.name}'.`);
   }
-  const set: [Field, unknown][] = [];
+  const set: [Field, Expr][] = [];
+  const computed: Field[] = [];
   const conventions = target.dialect.values;
   for (const field of fields) {
     let value = instance[field.name];
+    if (value instanceof Expression) {
+      const where = `${meta.name}.save() of ${field.name}`;
+      checkExpression(value, meta, where);
+      const joins = new JoinContext(meta, undefined);
+      set.push([field, expressionToExpr(value, { meta, joins, conventions, annotations: new Map(), where })]);
+      computed.push(field);
+      continue;
+    }
     if (isAutoTime(field) && field.autoNow) {
       value = field.kind === 'datetime' ? new Date(now) : field.now();
       instance[field.name] = value;
@@ -249,9 +270,9 @@ export async function updateInstance(
     if (value === undefined) value = null;
     const canonical = field.validate(value);
     instance[field.name] = canonical;
-    set.push([field, field.canonicalEncoder(conventions)(canonical)]);
+    set.push([field, param(field.canonicalEncoder(conventions)(canonical))]);
   }
-  if (set.length === 0) return;
+  if (set.length === 0) return computed;
   const encodedPk = meta.pk.encoder(conventions)(pkValue);
   const { sql, params } = target.dialect.compiler.compile(planUpdateByPk(meta, set, encodedPk));
   const result = await target.write(sql, params);
@@ -259,6 +280,7 @@ export async function updateInstance(
     throw new IntegrityError(`${meta.name} with ${meta.pk.name}=${String(pkValue)} does not exist, so forceUpdate could not update it.`);
   }
   instance[SAVED] = true;
+  return computed;
 }
 
 export async function deleteInstance(target: Target, meta: ModelMeta, instance: Instance): Promise<void> {

@@ -1,4 +1,5 @@
-import { FieldError, ParamsError } from '../errors.js';
+import { checkOptions } from '../config/check-options.js';
+import { ConfigurationError, FieldError, ParamsError } from '../errors.js';
 import type { UsingDb } from '../execution/target.js';
 import type { Field } from '../fields/base.js';
 import { resolveArgs } from '../lookups/resolve.js';
@@ -16,16 +17,45 @@ type Instance = Record<string, unknown>;
 /** Keys per IN (…) list: under SQLite's 32 766 bound parameters (the lowest limit), so most levels take one query. */
 const CHUNK = 10000;
 
+/** What a Prefetch may carry: a QuerySet of the related model and the attribute to store the rows in. */
+export interface PrefetchOptions {
+  readonly queryset?: { readonly state: QueryState };
+  readonly toAttr?: string;
+}
+
+const PREFETCH_OPTIONS = ['queryset', 'toAttr'];
+
+const isQuerySet = (value: unknown): value is { readonly state: QueryState } =>
+  typeof value === 'object' && value !== null && 'state' in value && typeof (value as { state: unknown }).state === 'object';
+
 /**
- * `new Prefetch('books', { queryset: Book.filter({ published: true }), toAttr: 'publishedBooks' })`:
- * prefetch a relation through a filtered or ordered QuerySet, optionally into another attribute.
+ * `new Prefetch('books', Book.filter({ published: true }).orderBy('-id'), 'publishedBooks')` (Tortoise's
+ * order) or `new Prefetch('books', { queryset, toAttr })`: prefetch a relation through a filtered or
+ * ordered QuerySet, optionally into another attribute.
  */
 export class Prefetch {
-  constructor(
-    readonly relation: string,
-    readonly options: { readonly queryset?: { readonly state: QueryState }; readonly toAttr?: string } = {},
-  ) {
+  readonly options: PrefetchOptions;
+
+  constructor(readonly relation: string, querysetOrOptions: { readonly state: QueryState } | PrefetchOptions = {}, toAttr?: string) {
     if (typeof relation !== 'string' || relation === '') throw new ParamsError('Prefetch takes a relation name, e.g. new Prefetch("books").');
+    const where = `new Prefetch('${relation}')`;
+    if (isQuerySet(querysetOrOptions)) {
+      this.options = { queryset: querysetOrOptions, ...(toAttr === undefined ? {} : { toAttr }) };
+    } else {
+      checkOptions(where, querysetOrOptions, PREFETCH_OPTIONS);
+      if (toAttr !== undefined) {
+        throw new ConfigurationError(`${where}: pass toAttr either as the third argument (after a QuerySet) or in the options object, not both.`);
+      }
+      const given = querysetOrOptions as PrefetchOptions;
+      if (given.queryset !== undefined && !isQuerySet(given.queryset)) {
+        throw new ConfigurationError(`${where}: 'queryset' must be a QuerySet of the related model, e.g. Book.filter({ ... }).`);
+      }
+      this.options = given;
+    }
+    const attr = this.options.toAttr;
+    if (attr !== undefined && (typeof attr !== 'string' || attr === '')) {
+      throw new ConfigurationError(`${where}: 'toAttr' must be a non-empty attribute name, got ${JSON.stringify(attr)}.`);
+    }
   }
 }
 

@@ -26,11 +26,11 @@ export function planInsert(
 }
 
 /** UPDATE of encoded values where the primary key matches. */
-export function planUpdateByPk(meta: ModelMeta, set: readonly [Field, unknown][], pkValue: unknown): UpdateNode {
+export function planUpdateByPk(meta: ModelMeta, set: readonly [Field, Expr][], pkValue: unknown): UpdateNode {
   return {
     kind: 'update',
     table: { name: meta.table, alias: undefined },
-    set: set.map(([field, value]) => ({ column: field.column, value: param(value) })),
+    set: set.map(([field, value]) => ({ column: field.column, value })),
     where: { kind: 'compare', op: '=', left: column(undefined, meta.pk.column), right: param(pkValue) },
   };
 }

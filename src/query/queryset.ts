@@ -27,6 +27,7 @@ import type { Annotated, AnnotationValues, CheckedExpressions } from '../types/a
 import { Prefetch, prefetchSpecs, runPrefetch } from '../model/prefetch.js';
 import { withSelectRelated } from '../model/select-related.js';
 import { afterRow, keysetPlan } from './keyset.js';
+import { relationAsKey } from './relation-values.js';
 
 /** A filter argument: keyword filters or a Q tree. */
 export type FilterArg<M> = FilterInput<M> | QNode<M>;
@@ -393,8 +394,8 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
     if (data === null || typeof data !== 'object') throw new ParamsError(`${this.meta.name}: update() takes an object of field values.`);
     const entries = Object.entries(data);
     if (entries.length === 0) throw new ParamsError(`${this.meta.name}: update() needs at least one field to set.`);
-    return entries.map(([name, value]) => {
-      const field = this.meta.field(name, 'update()');
+    return entries.map(([name, given]) => {
+      const { field, value } = relationAsKey(this.meta, name, given);
       if (field.pk) {
         throw new FieldError(`${this.meta.name}: update() cannot change the primary key '${field.name}'; create a new row instead.`);
       }
