@@ -3,9 +3,8 @@ import { checkAgainstFresh, verifyCachedStatements } from '../plan/statement-cac
 import type { Target } from '../execution/target.js';
 import { Field } from '../fields/base.js';
 import { ForeignKeyDecl, ManyToManyDecl } from '../fields/relational.js';
-import { planDeleteByPk, planInsert, planUpdateByPk } from '../plan/write.js';
-import { Expression, checkExpression, expressionToExpr } from '../query/expressions.js';
-import { JoinContext } from '../plan/joins.js';
+import { assignedExpr, planDeleteByPk, planInsert, planUpdateByPk } from '../plan/write.js';
+import { Expression, checkExpression } from '../query/expressions.js';
 import { param, type Expr, type OnConflict } from '../sql/ast.js';
 import { LOADED, SAVED, type InstanceState } from './instance-state.js';
 import type { ModelMeta } from './meta.js';
@@ -258,8 +257,7 @@ export async function updateInstance(
     if (value instanceof Expression) {
       const where = `${meta.name}.save() of ${field.name}`;
       checkExpression(value, meta, where);
-      const joins = new JoinContext(meta, undefined);
-      set.push([field, expressionToExpr(value, { meta, joins, conventions, annotations: new Map(), where })]);
+      set.push([field, assignedExpr(meta, value, conventions, where)]);
       computed.push(field);
       continue;
     }

@@ -1,6 +1,7 @@
-import type { Dialect } from '../dialects/dialect.js';
+import type { Dialect, ValueConventions } from '../dialects/dialect.js';
 import type { Field } from '../fields/base.js';
 import type { ModelMeta } from '../model/meta.js';
+import type { Expression } from '../query/expressions.js';
 import type { QueryState } from '../query/state.js';
 import { column, param, type Expr, type InsertNode, type OnConflict, type UpdateNode, type DeleteNode } from '../sql/ast.js';
 import { conditionsToExpr, usesRelations } from './conditions.js';
@@ -23,6 +24,14 @@ export function planInsert(
     returning: returning.map((f) => f.column),
     onConflict,
   };
+}
+
+/**
+ * An expression assigned in an UPDATE's SET (`F('score').add(1)`), by QuerySet.update() and by
+ * save(): computed from the row being updated, so it reads that row's columns and joins nothing.
+ */
+export function assignedExpr(meta: ModelMeta, expression: Expression, conventions: ValueConventions, where: string): Expr {
+  return expression.toExpr({ meta, joins: new JoinContext(meta, undefined), conventions, annotations: new Map(), where });
 }
 
 /** UPDATE of encoded values where the primary key matches. */

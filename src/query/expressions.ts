@@ -215,10 +215,6 @@ export class Power extends Expression<number> {
   }
 }
 
-/** The AST of an expression. */
-export function expressionToExpr(expression: Expression, ctx: ExpressionContext): Expr {
-  return expression.toExpr(ctx);
-}
 
 /** Checks every name in the expression, at the call (before any SQL). */
 export function checkExpression(expression: Expression, meta: ModelMeta, where: string, annotations: ReadonlyMap<string, AnnotationRef> = new Map()): void {

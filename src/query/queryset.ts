@@ -8,12 +8,11 @@ import type { ModelMeta, OrderSpec } from '../model/meta.js';
 import type { Model } from '../model/model.js';
 import { isGrouped, planKeys, planSelect, selectedFields } from '../plan/select.js';
 import { fieldPath } from '../lookups/path.js';
-import { planDelete, planUpdate } from '../plan/write.js';
+import { assignedExpr, planDelete, planUpdate } from '../plan/write.js';
 import { onWindow } from '../plan/conditions.js';
 import { param, type Expr, type SelectNode, type UpdateNode } from '../sql/ast.js';
-import { JoinContext } from '../plan/joins.js';
 import { compileDeleteCached, compileSelectCached, compileUpdateCached } from '../plan/statement-cache.js';
-import { Expression, checkExpression, expressionToExpr } from './expressions.js';
+import { Expression, checkExpression } from './expressions.js';
 import type { FilterArgs } from '../types/filter-types.js';
 import type { FilterInput, ModelData, OrderKey, UpdateValues, ValueAtPath, ValueKey, WritableKeys } from '../types/model-types.js';
 import type { ForwardPath, RelationPath } from '../types/relation-types.js';
@@ -374,13 +373,7 @@ export class QuerySet<M extends Model, R = M[]> implements Promise<R>, AsyncIter
         const values: [Field, Expr][] = set.map(([field, value]) => [
           field,
           value instanceof Expression
-            ? expressionToExpr(value, {
-                meta: this.meta,
-                joins: new JoinContext(this.meta, undefined),
-                conventions,
-                annotations: new Map(),
-                where: `update({ ${field.name} })`,
-              })
+            ? assignedExpr(this.meta, value, conventions, `update({ ${field.name} })`)
             : param(field.canonicalEncoder(conventions)(value)),
         ]);
         return planUpdate(this.state, dialect, values);
